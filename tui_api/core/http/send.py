@@ -1,0 +1,168 @@
+"""The one send pipeline: an `httpx.Request` in, an `Exchange` out, on a shared pooled client.
+
+Failures never raise to the caller: a refused connection, a DNS or TLS failure or a timeout comes
+back as an Exchange with `error` set, so the TUI can show it in the response pane and the runner can
+count it. Cancellation (Escape in the TUI, Ctrl-C in the runner) propagates as asyncio.CancelledError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from tui_api.core.http.exchange import Attempt, Exchange
+
+DEFAULT_MAX_BODY = 20 * 1024 * 1024  # what we keep in memory of a response body
+
+
+@dataclass
+class Timeouts:
+    """Defaults documented in the README: connect 10 s, read 30 s, total 120 s."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    total: float = 120.0
+
+    def httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.read, pool=self.connect)
+
+
+def make_client(
+    *,
+    verify: bool = True,
+    timeouts: Timeouts | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    follow_redirects: bool = True,
+    max_connections: int = 100,
+) -> httpx.AsyncClient:
+    """The shared client: one pool for the app's lifetime (or one run)."""
+    timeouts = timeouts or Timeouts()
+    return httpx.AsyncClient(
+        verify=verify,
+        timeout=timeouts.httpx(),
+        transport=transport,
+        follow_redirects=follow_redirects,
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        headers={"User-Agent": "tui-api/0.1"},
+    )
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """(kind, one line) for a transport failure, phrased for a user."""
+    text = str(exc) or exc.__class__.__name__
+    chain = _causes(exc)
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(c, ConnectionRefusedError) for c in chain):
+            return "connect", "connection refused: nothing is listening there; is the server running?"
+        if any(isinstance(c, socket.gaierror) for c in chain):
+            return "dns", f"DNS failure: the host name could not be resolved ({text})"
+        if any(isinstance(c, ssl.SSLError) for c in chain):
+            return "tls", f"TLS error: {text} (turn off certificate checks only for a host you trust)"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timeout", f"connect timeout: the host did not accept the connection in time ({text})"
+    if isinstance(exc, httpx.ReadTimeout):
+        return "timeout", "read timeout: the server stopped answering; raise the timeout or check the server"
+    if isinstance(exc, (httpx.WriteTimeout, httpx.PoolTimeout, httpx.TimeoutException)):
+        return "timeout", f"timeout: {text}"
+    if isinstance(exc, httpx.ConnectError):
+        lowered = text.lower()
+        if "ssl" in lowered or "certificate" in lowered:
+            return "tls", f"TLS error: {text} (use --insecure / toggle verify only if you trust the host)"
+        if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
+            return "dns", f"DNS failure: the host name could not be resolved ({text})"
+        if "refused" in lowered:
+            return "connect", f"connection refused: nothing is listening there; is the server running? ({text})"
+        return "connect", f"connection failed: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "protocol", f"the server broke the connection: {text}"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "redirects", f"too many redirects: {text}"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "usage", f"unsupported URL: {text}"
+    if isinstance(exc, httpx.HTTPError):
+        return "http", f"{exc.__class__.__name__}: {text}"
+    return "error", f"{exc.__class__.__name__}: {text}"
+
+
+async def send_exchange(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    auth: httpx.Auth | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    total_timeout: float | None = None,
+    redacted_headers: list[tuple[str, str]] | None = None,
+) -> Exchange:
+    """Send once and record the exchange. Bodies beyond `max_body` are counted, not kept."""
+    started = time.perf_counter()
+    exchange = Exchange(
+        method=request.method,
+        url=str(request.url),
+        request_headers=redacted_headers if redacted_headers is not None else list(request.headers.multi_items()),
+        request_body=_request_body(request, max_body),
+        started_at=time.time(),
+    )
+
+    async def run() -> None:
+        response = await client.send(request, auth=auth, stream=True)
+        try:
+            exchange.status = response.status_code
+            exchange.reason = response.reason_phrase
+            exchange.http_version = response.http_version
+            exchange.headers = list(response.headers.multi_items())
+            exchange.url = str(response.url)
+            kept = bytearray()
+            size = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    room = max_body - len(kept)
+                    if room > 0:
+                        kept += chunk[:room]
+            except httpx.HTTPError as exc:
+                kind, line = describe_error(exc)
+                exchange.error, exchange.error_kind = f"body broke off after {size} bytes: {line}", kind
+            exchange.body = bytes(kept)
+            exchange.body_size = size
+            exchange.truncated = size > len(kept)
+        finally:
+            await response.aclose()
+
+    try:
+        if total_timeout:
+            await asyncio.wait_for(run(), total_timeout)
+        else:
+            await run()
+    except asyncio.TimeoutError:
+        exchange.error, exchange.error_kind = f"total timeout: no complete answer within {total_timeout:g} s", "timeout"
+    except httpx.HTTPError as exc:
+        exchange.error_kind, exchange.error = describe_error(exc)
+    except ssl.SSLError as exc:
+        exchange.error_kind, exchange.error = "tls", f"TLS error: {exc}"
+    except OSError as exc:
+        exchange.error_kind, exchange.error = "connect", f"connection failed: {exc}"
+    exchange.elapsed_ms = (time.perf_counter() - started) * 1000
+    exchange.attempts.append(Attempt(1, exchange.status, exchange.error, exchange.elapsed_ms))
+    return exchange
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _request_body(request: httpx.Request, limit: int) -> bytes | None:
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        return None
+    return content[:limit] if content else None
