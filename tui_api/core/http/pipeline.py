@@ -1,0 +1,65 @@
+"""The middle of the data flow, shared by the TUI and `tui-api run`:
+
+    Request (editable) -> variables resolved -> auth applied -> httpx request -> Exchange
+
+`execute` never raises for a failed send (the Exchange carries the error); it raises only for
+problems found before anything is sent (an unresolved variable, a missing auth profile), so the
+caller can show them without touching the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tui_api.core.collection.model import Request
+from tui_api.core.collection.variables import Lookup
+from tui_api.core.http.exchange import Exchange
+from tui_api.core.http.prepare import prepare_request
+from tui_api.core.http.send import DEFAULT_MAX_BODY, send_exchange
+
+# Given a profile name, returns the httpx.Auth that applies it (raises AuthError when it cannot).
+AuthProvider = Callable[[str], httpx.Auth]
+
+
+@dataclass
+class SendOptions:
+    max_body: int = DEFAULT_MAX_BODY
+    total_timeout: float | None = 120.0
+    extra_headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+async def execute(
+    request: Request,
+    *,
+    client: httpx.AsyncClient,
+    variables: Lookup,
+    auth_profile: str | None = None,
+    auth_provider: AuthProvider | None = None,
+    base_dir: Path | None = None,
+    options: SendOptions | None = None,
+) -> Exchange:
+    """Prepare and send one request. `auth_profile` is the effective profile (request, folder or
+    collection level, already inherited by the caller); None or "none" sends without auth."""
+    options = options or SendOptions()
+    prepared = prepare_request(request, variables, base_dir=base_dir)
+    for name, value in options.extra_headers:
+        if name not in prepared.headers:
+            prepared.headers[name] = value
+    auth: httpx.Auth | None = None
+    if auth_profile and auth_profile != "none":
+        if auth_provider is None:
+            from tui_api.core.errors import AuthError
+
+            raise AuthError(f"request '{request.name}' uses auth profile '{auth_profile}' but no profiles are available")
+        auth = auth_provider(auth_profile)
+    return await send_exchange(
+        client,
+        prepared,
+        auth=auth,
+        max_body=options.max_body,
+        total_timeout=options.total_timeout,
+    )
