@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import httpx
 
 MASK = "••••••"
+URL_MASK = "REDACTED"  # ASCII, so it survives URL encoding
 
 SENSITIVE_HEADERS = frozenset(
     {
@@ -54,12 +55,12 @@ def redact_url(url: str, extra_params: Iterable[str] = ()) -> str:
     names = SENSITIVE_QUERY | {e.lower() for e in extra_params}
     changed = False
     if parsed.query:
-        pairs = [(k, MASK if k.lower() in names else v) for k, v in parsed.params.multi_items()]
+        pairs = [(k, URL_MASK if k.lower() in names else v) for k, v in parsed.params.multi_items()]
         if any(k.lower() in names for k, _ in parsed.params.multi_items()):
             parsed = parsed.copy_with(params=httpx.QueryParams(pairs))
             changed = True
     if parsed.password:
-        parsed = parsed.copy_with(password=MASK)
+        parsed = parsed.copy_with(username=parsed.username, password=URL_MASK)
         changed = True
     return str(parsed) if changed else url
 
