@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 import httpx
 
+from tui_api.core.errors import SendError
 from tui_api.core.http.exchange import Attempt, Exchange
+from tui_api.core.http.redact import redact_headers
+from tui_api.core.http.resilience import ATTEMPTS_KEY, CORRELATION_KEY, Resilience
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # what we keep in memory of a response body
+_DEFAULT = object()
 
 
 @dataclass
@@ -39,9 +43,24 @@ def make_client(
     transport: httpx.AsyncBaseTransport | None = None,
     follow_redirects: bool = True,
     max_connections: int = 100,
+    resilience: Resilience | None | object = _DEFAULT,
+    backend: str = "auto",
 ) -> httpx.AsyncClient:
-    """The shared client: one pool for the app's lifetime (or one run)."""
+    """The shared client: one pool for the app's lifetime (or one run).
+
+    `transport` replaces the network transport (tests pass httpx.MockTransport); `resilience`
+    wraps it with retries, a circuit breaker and correlation IDs (default: `Resilience()`; None
+    for none). `backend` picks the network transport ("auto", "httpx" or "aiohttp", see
+    `transports.py`)."""
     timeouts = timeouts or Timeouts()
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    if transport is None:
+        from tui_api.core.http.transports import network_transport
+
+        transport = network_transport(verify=verify, limits=limits, backend=backend)
+    layers = Resilience() if resilience is _DEFAULT else resilience
+    if isinstance(layers, Resilience):
+        transport = layers.wrap(transport)
     return httpx.AsyncClient(
         verify=verify,
         timeout=timeouts.httpx(),
@@ -97,19 +116,33 @@ async def send_exchange(
     max_body: int = DEFAULT_MAX_BODY,
     total_timeout: float | None = None,
     redacted_headers: list[tuple[str, str]] | None = None,
+    secret_headers: tuple[str, ...] = (),
 ) -> Exchange:
-    """Send once and record the exchange. Bodies beyond `max_body` are counted, not kept."""
+    """Send (with the client's retries) and record the exchange. Bodies beyond `max_body` are
+    counted, not kept. The request headers recorded are those actually sent (auth, correlation ID
+    and idempotency key included), with secrets redacted; `secret_headers` adds header names to
+    redact (an API-key profile's header)."""
     started = time.perf_counter()
+    for name, value in client.headers.multi_items():
+        # client.send() does not merge the client's defaults (User-Agent, Accept) into a request
+        # built outside it, as prepare_request's are
+        if name not in request.headers:
+            request.headers[name] = value
+    attempts: list[Attempt] = []
+    request.extensions[ATTEMPTS_KEY] = attempts
     exchange = Exchange(
         method=request.method,
         url=str(request.url),
-        request_headers=redacted_headers if redacted_headers is not None else list(request.headers.multi_items()),
+        request_headers=redacted_headers if redacted_headers is not None else redact_headers(
+            request.headers.multi_items(), secret_headers),
         request_body=_request_body(request, max_body),
         started_at=time.time(),
     )
+    sent: list[httpx.Request] = [request]
 
     async def run() -> None:
         response = await client.send(request, auth=auth, stream=True)
+        sent[0] = response.request
         try:
             exchange.status = response.status_code
             exchange.reason = response.reason_phrase
@@ -142,12 +175,22 @@ async def send_exchange(
         exchange.error, exchange.error_kind = f"total timeout: no complete answer within {total_timeout:g} s", "timeout"
     except httpx.HTTPError as exc:
         exchange.error_kind, exchange.error = describe_error(exc)
+    except SendError as exc:
+        exchange.error_kind, exchange.error = exc.kind, str(exc)
     except ssl.SSLError as exc:
         exchange.error_kind, exchange.error = "tls", f"TLS error: {exc}"
     except OSError as exc:
         exchange.error_kind, exchange.error = "connect", f"connection failed: {exc}"
     exchange.elapsed_ms = (time.perf_counter() - started) * 1000
-    exchange.attempts.append(Attempt(1, exchange.status, exchange.error, exchange.elapsed_ms))
+    final = sent[0]
+    if redacted_headers is None:
+        exchange.request_headers = redact_headers(final.headers.multi_items(), secret_headers)
+    exchange.correlation_id = final.extensions.get(CORRELATION_KEY) or request.extensions.get(CORRELATION_KEY)
+    if not attempts:
+        attempts.append(Attempt(1, exchange.status, exchange.error, exchange.elapsed_ms))
+    elif exchange.error and attempts[-1].error is None:
+        attempts[-1].error = exchange.error  # e.g. the body broke off after the headers came
+    exchange.attempts = attempts
     return exchange
 
 
