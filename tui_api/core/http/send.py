@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from tui_api.core.auth.oauth2 import auth_error_for_token_failure
+from tui_api.core.auth.redirects import strip_cross_origin_credentials
 from tui_api.core.errors import SendError
 from tui_api.core.http.exchange import Attempt, Exchange
 from tui_api.core.http.redact import redact_headers
@@ -68,6 +70,8 @@ def make_client(
         follow_redirects=follow_redirects,
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         headers={"User-Agent": "tui-api/0.1"},
+        # API-key headers stay on their origin across redirects (httpx only strips Authorization).
+        event_hooks={"request": [strip_cross_origin_credentials]},
     )
 
 
@@ -174,6 +178,9 @@ async def send_exchange(
     except asyncio.TimeoutError:
         exchange.error, exchange.error_kind = f"total timeout: no complete answer within {total_timeout:g} s", "timeout"
     except httpx.HTTPError as exc:
+        token_failure = auth_error_for_token_failure(exc)
+        if token_failure is not None:  # the OAuth token endpoint failed: the request was not sent
+            raise token_failure from exc
         exchange.error_kind, exchange.error = describe_error(exc)
     except SendError as exc:
         exchange.error_kind, exchange.error = exc.kind, str(exc)

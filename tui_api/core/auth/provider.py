@@ -1,0 +1,164 @@
+"""From a profile name to the httpx.Auth that applies it: the one entry point for TUI and runner.
+
+    provider = make_auth_provider(collection, SecretStore())
+    exchange = await execute(request, client=client, variables=..., auth_profile="prod",
+                             auth_provider=provider)
+
+Secrets are read when the provider is called, before anything is sent: a missing secret, a locked
+keyring or an expired static token raises AuthError and the request never leaves. OAuth 2.0 auth
+objects are kept per profile, so their token cache lives as long as the provider (the TUI session,
+one `tui-api run`), and in the keyring beyond that.
+
+Redaction: `provider.sensitive_names(name)` gives the header and query names a profile puts
+credentials in, `provider.secret_values()` every literal secret (and token) it has handed out, for
+`core/http/redact.py` to mask.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+
+from tui_api.core.auth.flows import ApiKeyAuth, BasicAuth, BearerAuth, DigestAuth
+from tui_api.core.auth.kinds import kind_spec
+from tui_api.core.auth.oauth2 import ClientCredentials, ClientCredentialsAuth
+from tui_api.core.auth.profiles import AuthProfile, ProfileStore
+from tui_api.core.auth.secrets import SecretStore
+from tui_api.core.errors import AuthError
+
+if TYPE_CHECKING:
+    from tui_api.core.collection.model import Collection
+
+
+def sensitive_names(profile: AuthProfile) -> tuple[list[str], list[str]]:
+    """(header names, query parameter names) that carry this profile's credentials."""
+    if profile.kind == "apikey":
+        location = profile.get("in")
+        name = profile.get("name")
+        if location == "query":
+            return [], [name]
+        if location == "cookie":
+            return ["Cookie"], []
+        return [name], []
+    return ["Authorization"], []
+
+
+def read_secrets(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Every secret field of the profile (from `overrides` first, e.g. what the TUI form holds)."""
+    values: dict[str, str] = {}
+    for spec in kind_spec(profile.kind).secret_fields:
+        given = (overrides or {}).get(spec.name)
+        values[spec.name] = given if given else store.get(profile.name, spec.name)
+    return values
+
+
+def client_credentials(profile: AuthProfile, secrets: dict[str, str]) -> ClientCredentials:
+    return ClientCredentials(
+        profile=profile.name,
+        token_url=profile.get("token_url"),
+        client_id=profile.get("client_id"),
+        client_secret=secrets["client_secret"],
+        scopes=profile.get("scopes"),
+        audience=profile.get("audience"),
+        client_auth=profile.get("client_auth") or "basic",
+    )
+
+
+def build_auth(
+    profile: AuthProfile,
+    secrets: dict[str, str],
+    *,
+    store: SecretStore | None = None,
+    clock: Callable[[], float] = time.time,
+) -> httpx.Auth:
+    """The httpx.Auth for a profile whose secrets are already read."""
+    problems = profile.problems()
+    if problems:
+        raise AuthError(f"auth profile '{profile.name}' is incomplete: {'; '.join(problems)}",
+                        hint=f"fix it with `tui-api auth set {profile.name} ...`")
+    kind = profile.kind
+    if kind == "apikey":
+        return ApiKeyAuth(secrets["key"], name=profile.get("name"), location=profile.get("in"),
+                          prefix=profile.get("prefix"))
+    if kind == "basic":
+        return BasicAuth(profile.get("username"), secrets["password"])
+    if kind == "digest":
+        return DigestAuth(profile.get("username"), secrets["password"])
+    if kind == "bearer":
+        auth = BearerAuth(secrets["token"], prefix=profile.get("prefix"), profile=profile.name)
+        auth.check_not_expired()
+        return auth
+    if kind == "oauth2_client_credentials":
+        return ClientCredentialsAuth(client_credentials(profile, secrets), store=store, clock=clock)
+    raise AuthError(f"auth profile '{profile.name}' has unknown kind '{kind}'")  # pragma: no cover
+
+
+class ProfileAuthProvider:
+    """Callable as `AuthProvider` (name -> httpx.Auth); also answers redaction questions."""
+
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        store: SecretStore,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.profiles = profiles
+        self.store = store
+        self.clock = clock
+        self._oauth: dict[str, ClientCredentialsAuth] = {}
+        self._secrets: set[str] = set()
+
+    def profile(self, name: str) -> AuthProfile:
+        return self.profiles.get(name)
+
+    def __call__(self, name: str) -> httpx.Auth:
+        profile = self.profile(name)
+        secrets = read_secrets(profile, self.store)
+        self._secrets.update(v for v in secrets.values() if v)
+        if profile.kind == "oauth2_client_credentials":
+            creds = client_credentials(profile, secrets)
+            cached = self._oauth.get(name)
+            if cached is not None and cached.creds.fingerprint() == creds.fingerprint():
+                return cached
+            auth = build_auth(profile, secrets, store=self.store, clock=self.clock)
+            assert isinstance(auth, ClientCredentialsAuth)
+            self._oauth[name] = auth
+            return auth
+        return build_auth(profile, secrets, store=self.store, clock=self.clock)
+
+    def sensitive_names(self, name: str) -> tuple[list[str], list[str]]:
+        profile = self.profiles.find(name)
+        return sensitive_names(profile) if profile else (["Authorization"], [])
+
+    def all_sensitive_names(self) -> tuple[list[str], list[str]]:
+        """Header and query names of every known profile (for redacting a whole history view)."""
+        headers: list[str] = []
+        queries: list[str] = []
+        for profile in self.profiles.all().values():
+            h, q = sensitive_names(profile)
+            headers += [n for n in h if n not in headers]
+            queries += [n for n in q if n not in queries]
+        return headers, queries
+
+    def secret_values(self) -> list[str]:
+        """Every secret and OAuth token this provider has handed out so far."""
+        values = set(self._secrets)
+        for auth in self._oauth.values():
+            if auth.token is not None:
+                values.add(auth.token.access_token)
+        return sorted(values, key=len, reverse=True)
+
+
+def make_auth_provider(
+    collection: Collection | None,
+    store: SecretStore,
+    *,
+    personal_file=None,
+    clock: Callable[[], float] = time.time,
+) -> ProfileAuthProvider:
+    """The AuthProvider for a collection (None: personal profiles only)."""
+    return ProfileAuthProvider(ProfileStore(collection, personal_file), store, clock=clock)
