@@ -115,6 +115,10 @@ class Collection:
     spec: str | None = None  # the spec this collection was imported from (path relative to the file)
     options: dict[str, Any] = field(default_factory=dict)  # collection-wide runner/http options
     path: str | None = None
+    description: str = ""
+    # The file as loaded (text + parsed ruamel document), so a save changes only what the model
+    # changed and keeps comments and formatting. Owned by `collection/yaml_format.py`.
+    _source: Any = field(default=None, repr=False, compare=False)
 
     def walk(self) -> list[tuple[tuple[str, ...], Request]]:
         return Folder(self.name, self.items).walk()
