@@ -52,7 +52,7 @@ def test_every_body_form_and_option_key() -> None:
     collection = load_collection(FIXTURES / "styles.yaml")
     assert collection.description.startswith("Requests used")
     assert collection.auth == "demo-key"
-    assert collection.auth_profiles["demo-key"] == {"type": "apikey", "in": "header", "name": "X-API-Key", "value": "{{api_key}}"}
+    assert collection.auth_profiles["demo-key"] == {"kind": "apikey", "in": "header", "name": "X-API-Key"}
     assert collection.variables == {"limit": "10", "verbose": "true"}  # scalars are text
     listing, upload, admin = collection.items
     assert listing.query == [("limit", "{{limit}}"), ("tag", "dog"), ("tag", "cat")]
@@ -142,6 +142,8 @@ def test_secret_in_auth_profile_is_refused() -> None:
          "exactly one of 'value' or 'file'"),
         ("version: 1\nversion: 1\n", "duplicate key"),
         ("version: true\n", "unsupported version True"),
+        ("version: 1\nauth_profiles: {p: {in: header}}\n", "auth profile 'p' needs a 'kind'"),
+        ("version: 1\nauth_profiles: {p: {kind: magic}}\n", "unknown auth kind 'magic'"),
     ],
 )
 def test_load_errors(tmp_path: Path, text: str, expected: str) -> None:
@@ -229,7 +231,7 @@ def test_delete_rename_and_move_keep_comments_of_other_items(tmp_path: Path) -> 
     text = path.read_text()
     assert "- name: all pets\n" in text
     assert "tag: [dog, cat]      # repeated parameter" in text
-    assert "value: \"{{api_key}}\"   # a reference, not a secret" in text
+    assert "name: X-API-Key   # the key itself lives in the keyring" in text
     assert "      text: |\n        first line\n" in text  # the literal block kept its style
     assert load_collection(path) == collection
 

@@ -32,10 +32,18 @@ PART_KEYS = ("value", "file", "content_type")
 
 # Fields an auth profile may carry in a collection that must never hold a literal secret.
 SECRET_PROFILE_FIELDS = frozenset(
-    {"password", "secret", "client_secret", "token", "access_token", "refresh_token", "value", "api_key"}
+    {"password", "secret", "client_secret", "token", "access_token", "refresh_token", "key", "api_key"}
 )
 METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$")
-ONLY_VARIABLE = re.compile(r"^\s*\{\{[^{}]+\}\}\s*$")
+
+
+def auth_kinds() -> list[str]:
+    """The auth kinds the auth module knows (its table is the one source of truth)."""
+    try:
+        from tui_api.core.auth.kinds import KINDS
+    except ImportError:  # pragma: no cover - the auth package is part of the app
+        return []
+    return list(KINDS)
 
 
 @dataclass
@@ -194,14 +202,18 @@ class Reader:
             node = self.mapping(profiles, name, where)
             if node is None:
                 continue
+            kind = node.get("kind")
+            if not isinstance(kind, str) or not kind:
+                self.add(self.node_line(node), join(where, "kind"),
+                         f"auth profile '{name}' needs a 'kind' (one of: {', '.join(auth_kinds())})")
+            elif auth_kinds() and kind not in auth_kinds():
+                self.add(self.value_line(node, "kind"), join(where, "kind"),
+                         f"unknown auth kind '{kind}' (one of: {', '.join(auth_kinds())})")
             for key in node:
-                value = node[key]
-                if str(key).lower() in SECRET_PROFILE_FIELDS and value and not (
-                    isinstance(value, str) and ONLY_VARIABLE.match(value)
-                ):
+                if str(key).lower() in SECRET_PROFILE_FIELDS and node[key] not in (None, ""):
                     self.add(self.value_line(node, key), join(where, str(key)),
-                             f"'{key}' holds a secret, which must not be stored in a collection "
-                             f"(store it with `tui-api auth set {name}` or reference a variable like \"{{{{{key}}}}}\")")
+                             f"'{key}' is a secret and secrets never go in a collection file "
+                             f"(delete it and run `tui-api auth set {name}` to keep it in the keyring)")
             out[str(name)] = plain(node)
         return out
 
