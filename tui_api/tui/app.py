@@ -1,0 +1,149 @@
+"""`TuiApiApp`: the Textual shell around the core.
+
+It owns what lives as long as the app: the one pooled HTTP client (created on mount, closed on
+unmount), the open spec document and the variables a send resolves against. Screens do the rest.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from tui_api.core.collection.model import Request
+from tui_api.core.http.exchange import Exchange
+from tui_api.core.spec.model import Operation
+from tui_api.tui.widgets.endpoint_tree import search_text
+
+
+class OperationCommands(Provider):
+    """Command palette: type part of a path, summary, operationId or tag to jump to an operation."""
+
+    def _operations(self) -> list[Operation]:
+        document = getattr(self.app, "document", None)
+        return list(getattr(document, "operations", []) or [])
+
+    def _open(self, operation: Operation) -> None:
+        screen = self.app.main_screen
+        if screen is not None:
+            screen.reveal_operation(operation)
+
+    async def discover(self) -> Hits:
+        for operation in self._operations()[:30]:
+            yield DiscoveryHit(f"{operation.method} {operation.path}", partial(self._open, operation),
+                               help=operation.summary or operation.operation_id or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        words = query.lower().split()
+        for operation in self._operations():
+            haystack = search_text(operation)
+            if words and not all(word in haystack for word in words):
+                score = matcher.match(f"{operation.method} {operation.path} {operation.summary}")
+                if score <= 0:
+                    continue
+            else:
+                score = 1.0
+            display = f"{operation.method} {operation.path}"
+            yield Hit(score, matcher.highlight(display), partial(self._open, operation),
+                      help=operation.summary or operation.operation_id or None)
+
+
+class TuiApiApp(App[None]):
+    TITLE = "tui-api"
+    COMMANDS = App.COMMANDS | {OperationCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+    CSS = """
+    Screen {
+        layers: base overlay;
+    }
+    """
+
+    def __init__(
+        self,
+        source: str | None = None,
+        *,
+        document: Any | None = None,
+        server_url: str | None = None,
+        variables: dict[str, str] | None = None,
+        validate: bool = True,
+        collection: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """`source`: a spec path or URL to open in a worker; or `document`: an already opened
+        SpecDocument. `server_url` replaces the spec's first server (the demo's real port)."""
+        super().__init__()
+        self.source = source
+        self.document = document
+        self.server_url = server_url
+        self.extra_variables = dict(variables or {})
+        self.validate = validate
+        self.collection_path = collection
+        self.base_dir: Path | None = None
+        anchor = collection or source
+        if anchor and "://" not in anchor:
+            self.base_dir = Path(anchor).expanduser().resolve().parent
+        self._transport = transport
+        self.http_client: httpx.AsyncClient | None = None
+        self.main_screen: Any = None
+
+    def on_mount(self) -> None:
+        from tui_api.core.http.send import make_client
+        from tui_api.tui.screens.main import MainScreen
+
+        self.http_client = make_client(transport=self._transport)
+        self.main_screen = MainScreen()
+        self.push_screen(self.main_screen)
+
+    async def on_unmount(self) -> None:
+        if self.http_client is not None:
+            await self.http_client.aclose()
+
+    # --- what a send needs (phase 2 grows these: environments, history, auth) --------------
+    def variables(self) -> dict[str, str]:
+        """Variables for `{{name}}`: the base URL from the spec's server and --var values;
+        `{{$env.NAME}}` reads the OS environment."""
+        values: dict[str, str] = {}
+        if self.server_url:
+            values["base_url"] = self.server_url
+        values.update(self.extra_variables)
+        for name, value in os.environ.items():
+            values[f"$env.{name}"] = value
+        return values
+
+    def record_exchange(self, request: Request, exchange: Exchange) -> None:
+        """Called after every completed send (history hooks in here)."""
+
+    # --- actions and commands -------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui_api.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.main_screen or self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        if main is None:
+            return
+        yield SystemCommand("Send request", "Send the request in the editor (ctrl+j)", main.action_send)
+        yield SystemCommand("Filter endpoints", "Focus the endpoint filter (/)", main.action_focus_filter)
+        yield SystemCommand("Focus URL", "Edit the URL (ctrl+l)", main.action_focus_url)
+        yield SystemCommand("Save response body", "Write the last response body to a file (ctrl+o)",
+                            main.action_save_body)
+        yield SystemCommand("Spec warnings", "List the spec's validation warnings (ctrl+w)", main.action_show_warnings)
+        yield SystemCommand("Toggle endpoint tree", "Hide or show the left pane (ctrl+b)", main.action_toggle_tree)
+        yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

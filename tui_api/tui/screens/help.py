@@ -1,0 +1,85 @@
+"""`?` / F1: every key of the app, read from the live bindings so it never goes stale."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+TIPS = [
+    ("Move focus", "tab / shift+tab, or click"),
+    ("Filter endpoints", "/ then type; enter or ↓ jumps into the tree; esc clears"),
+    ("Open an operation", "enter or click on a leaf: fills the editor and the Docs tab"),
+    ("Send", "ctrl+j (ctrl+enter where the terminal reports it), enter in the URL bar, or the Send button"),
+    ("Cancel a send", "esc while the spinner runs"),
+    ("Edit params/headers", "type in the blank last row to add one; ✕ removes a row"),
+    ("Scroll a response", "focus it (tab or click), then arrows, page up/down, home/end"),
+    ("Command palette", "ctrl+p, then type an operation or a command"),
+    ("Quit", "ctrl+q"),
+]
+
+
+def bindings_table(screen: Screen) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
+    table.add_column("key", style="bold cyan", no_wrap=True, width=22)
+    table.add_column("does")
+    table.add_column("id", style="dim", no_wrap=True)
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, str]] = []
+    for bindings in (screen.app.BINDINGS, getattr(screen, "BINDINGS", [])):
+        for binding in bindings:
+            if not isinstance(binding, Binding):
+                binding = Binding(*binding)
+            keys = ", ".join(screen.app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+            description = binding.description or binding.action.replace("_", " ")
+            key = (binding.action, description)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((keys, description, binding.id or ""))
+    for keys, description, binding_id in rows:
+        table.add_row(keys, description, binding_id)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help-close")]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > Vertical {
+        width: 100;
+        max-width: 95%;
+        height: 90%;
+        border: round $accent;
+        background: $panel;
+        padding: 0 1;
+    }
+    HelpScreen .help-title {
+        text-style: bold;
+        padding: 0 0 1 0;
+    }
+    """
+
+    def __init__(self, main_screen: Screen) -> None:
+        super().__init__()
+        self.main_screen = main_screen
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("tui-api keys   (esc closes; remap any key by its id in the keymap)", classes="help-title")
+            with VerticalScroll():
+                yield Static(bindings_table(self.main_screen))
+                tips = Table(box=None, show_header=False, pad_edge=False, expand=True)
+                tips.add_column(style="bold", width=22)
+                tips.add_column()
+                for what, how in TIPS:
+                    tips.add_row(what, how)
+                yield Static(Text("\nHow to", style="bold underline"))
+                yield Static(tips)

@@ -1,0 +1,421 @@
+"""The main screen: endpoint tree on the left; request editor above the response on the right.
+
+It owns the workers (load the spec, open an operation, send, save a body); each calls one core
+function and posts one message from `tui_api.tui.messages`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent
+
+from tui_api.core.collection.model import Request
+from tui_api.core.errors import TuiApiError
+from tui_api.core.spec.model import Operation
+from tui_api.tui.messages import BodySaved, OperationLoaded, SendFinished, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
+from tui_api.tui.widgets.endpoint_tree import EndpointTree
+from tui_api.tui.widgets.request_editor import RequestEditor
+from tui_api.tui.widgets.response_view import ResponseView
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+j,ctrl+enter", "send", "Send", id="send", priority=True),
+        Binding("escape", "cancel_send", "Cancel send", id="cancel-send", priority=True),
+        Binding("slash", "focus_filter", "Filter", id="focus-filter"),
+        Binding("ctrl+l", "focus_url", "URL", id="focus-url"),
+        Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
+        Binding("ctrl+r", "focus_response", "Response", id="focus-response", show=False),
+        Binding("ctrl+o", "save_body", "Save body", id="save-body"),
+        Binding("ctrl+w", "show_warnings", "Warnings", id="show-warnings"),
+        Binding("ctrl+b", "toggle_tree", "Toggle tree", id="toggle-tree", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #main {
+        height: 1fr;
+    }
+    MainScreen #left {
+        width: 38%;
+        max-width: 70;
+        min-width: 24;
+        border-right: vkey $panel-lighten-2;
+    }
+    MainScreen #left.-hidden {
+        display: none;
+    }
+    MainScreen #right {
+        width: 1fr;
+    }
+    MainScreen #spec-status {
+        height: auto;
+        padding: 0 1;
+        display: none;
+    }
+    MainScreen #spec-status.-shown {
+        display: block;
+    }
+    MainScreen #spec-status.-error {
+        color: $error;
+        text-style: bold;
+    }
+    MainScreen #spec-progress {
+        display: none;
+        padding: 0 1;
+    }
+    MainScreen #spec-progress.-shown {
+        display: block;
+    }
+    MainScreen RequestEditor {
+        height: 1fr;
+        border-bottom: hkey $panel-lighten-2;
+    }
+    MainScreen ResponseView {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._send_id = 0
+        self._sending = False
+        self._warnings: list[str] = []
+        self._validating = False
+        self.document = None  # the open SpecDocument
+        self.spec_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="⇄")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield EndpointTree(id="endpoints")
+            with Vertical(id="right"):
+                yield Static("", id="spec-status")
+                yield ProgressBar(total=1.0, show_eta=False, id="spec-progress")
+                yield RequestEditor(id="editor")
+                yield ResponseView(id="response")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        source = getattr(app, "source", None)
+        document = getattr(app, "document", None)
+        if document is not None:
+            self.post_message(SpecLoaded(document))
+        elif source:
+            self._show_status(f"Opening {source} …")
+            self.query_one("#spec-progress").set_class(True, "-shown")
+            self.query_one(EndpointTree).loading = True
+            self.load_spec(source)
+        else:
+            self.query_one(EndpointTree).set_operations([])
+            self.editor.operation_info.show_message(
+                "No spec open. Start with `tui-api SPEC` (a file or URL) or `tui-api demo`; "
+                "you can still type a URL above and send it.")
+            self.call_after_refresh(self.editor.focus_url)
+
+    # --- shortcuts to widgets -------------------------------------------------------------
+    @property
+    def tree(self) -> EndpointTree:
+        return self.query_one(EndpointTree)
+
+    @property
+    def editor(self) -> RequestEditor:
+        return self.query_one(RequestEditor)
+
+    @property
+    def response(self) -> ResponseView:
+        return self.query_one(ResponseView)
+
+    @property
+    def sending(self) -> bool:
+        return self._sending
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._warnings)
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#spec-status", Static)
+        status.update(text)
+        status.set_class(bool(text), "-shown")
+        status.set_class(error, "-error")
+
+    # --- workers: one core call, one message ----------------------------------------------
+    @work(thread=True, exclusive=True, group="spec-load")
+    def load_spec(self, source: str) -> None:
+        from tui_api.core.spec import open_spec
+
+        def progress(stage: str, fraction: float) -> None:
+            self.post_message(SpecProgress(stage, fraction))
+
+        try:
+            document = open_spec(source, progress=progress)
+        except TuiApiError as exc:
+            self.post_message(SpecFailed(source, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - a foreign error must still reach the user as one line
+            self.post_message(SpecFailed(source, f"unexpected {exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(SpecLoaded(document))
+
+    @work(thread=True, exclusive=True, group="spec-validate")
+    def validate_spec(self, document: object) -> None:
+        try:
+            from tui_api.core.spec import validate_spec
+        except ImportError:
+            return
+        try:
+            found = list(validate_spec(document))
+        except Exception as exc:  # noqa: BLE001 - validation is advisory: report, never crash
+            found = [f"validation could not run: {exc.__class__.__name__}: {exc}"]
+        self.post_message(SpecWarnings(found))
+
+    @work(thread=True, exclusive=True, group="operation")
+    def open_operation(self, operation: Operation) -> None:
+        document = self.document
+        if document is None:
+            return
+        server_url = getattr(self.app, "server_url", None)
+        try:
+            detail = document.detail(operation)
+            request = document.build_request(operation, server_url=server_url)
+        except TuiApiError as exc:
+            self.post_message(OperationLoaded(operation, None, None, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(OperationLoaded(operation, None, None, f"unexpected {exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(OperationLoaded(operation, detail, request))
+
+    @work(exclusive=True, group="send")
+    async def send_request(self, send_id: int, request: Request) -> None:
+        from tui_api.core.http.pipeline import execute
+
+        try:
+            exchange = await execute(
+                request,
+                client=self.app.http_client,
+                variables=self.app.variables(),
+                base_dir=self.app.base_dir,
+            )
+        except asyncio.CancelledError:
+            self.post_message(SendFinished(send_id, request, cancelled=True))
+            raise
+        except TuiApiError as exc:
+            self.post_message(SendFinished(send_id, request, error=str(exc)))
+            return
+        self.post_message(SendFinished(send_id, request, exchange=exchange))
+
+    @work(thread=True, group="save-body")
+    def save_body(self, path: str, body: bytes) -> None:
+        from tui_api.core.fileio import write_atomic
+
+        try:
+            write_atomic(Path(path).expanduser(), body)
+        except OSError as exc:
+            self.post_message(BodySaved(path, len(body), error=f"cannot write {path}: {exc.strerror or exc}"))
+            return
+        self.post_message(BodySaved(path, len(body)))
+
+    # --- message handlers -----------------------------------------------------------------
+    @on(SpecProgress)
+    def _spec_progress(self, message: SpecProgress) -> None:
+        self.query_one("#spec-progress", ProgressBar).update(progress=message.fraction)
+        source = getattr(self.app, "source", "") or ""
+        self._show_status(f"Opening {source} … {message.stage}")
+
+    @on(SpecLoaded)
+    def _spec_loaded(self, message: SpecLoaded) -> None:
+        document = message.document
+        self.document = document
+        self.app.document = document
+        self.spec_error = None
+        self.query_one("#spec-progress").set_class(False, "-shown")
+        self._show_status("")
+        tree = self.tree
+        tree.loading = False
+        tree.set_operations(document.operations)
+        title = getattr(document, "title", "") or "spec"
+        self.app.sub_title = title
+        self._warnings = list(getattr(document, "warnings", []) or [])
+        count = len(document.operations)
+        self.editor.operation_info.show_message(
+            f"{title}: {count} operations. Pick one in the tree (/ filters) to see its docs and fill the editor.")
+        if count == 0:
+            self.notify("the spec has no operations", severity="warning")
+        if self._warnings:
+            self.notify(f"{len(self._warnings)} spec warnings: ctrl+w lists them", severity="warning")
+        tree.tree.focus()
+        if getattr(self.app, "validate", True):
+            self._validating = True
+            self.validate_spec(document)
+
+    @on(SpecFailed)
+    def _spec_failed(self, message: SpecFailed) -> None:
+        self.spec_error = message.error
+        self.query_one("#spec-progress").set_class(False, "-shown")
+        self.tree.loading = False
+        self.tree.set_operations([])
+        self._show_status(f"Could not open the spec: {message.error}", error=True)
+        self.editor.operation_info.show_message(
+            f"Could not open {message.source}:\n\n{message.error}\n\n"
+            "Fix the file (or the URL) and start tui-api again; you can still type a URL above and send it.",
+            style="bold red")
+        self.notify(message.error, title="Spec not opened", severity="error", timeout=10)
+
+    @on(SpecWarnings)
+    def _spec_warnings(self, message: SpecWarnings) -> None:
+        self._validating = False
+        new = [w for w in message.warnings if w not in self._warnings]
+        self._warnings.extend(new)
+        if new:
+            self.notify(f"validation found {len(new)} problem(s): ctrl+w lists them", severity="warning")
+        self.refresh_bindings()
+
+    @on(EndpointTree.OperationSelected)
+    def _operation_selected(self, message: EndpointTree.OperationSelected) -> None:
+        self.open_operation(message.operation)
+
+    @on(OperationLoaded)
+    def _operation_loaded(self, message: OperationLoaded) -> None:
+        op = message.operation
+        if message.error or message.detail is None or message.request is None:
+            self.editor.operation_info.show_message(f"{op.method} {op.path}: {message.error}", style="bold red")
+            self.notify(message.error or "could not open the operation", severity="error")
+            return
+        title = Text()
+        title.append(op.method + " ", style="bold")
+        title.append(op.path)
+        if op.summary:
+            title.append(f"  {op.summary}", style="dim")
+        self.editor.load(message.request, title=title.plain)
+        self.editor.operation_info.show(message.detail)
+        self.editor.show_auth_info(message.detail.security)
+
+    @on(RequestEditor.SendRequested)
+    def _send_requested(self) -> None:
+        if self._sending:
+            self.action_cancel_send()
+        else:
+            self.action_send()
+
+    @on(SendFinished)
+    def _send_finished(self, message: SendFinished) -> None:
+        if message.send_id != self._send_id:
+            return  # an older send that a newer one replaced
+        self._set_sending(False)
+        if message.cancelled:
+            self.response.show_cancelled()
+        elif message.error is not None:
+            self.response.show_error("NOT SENT", message.error)
+            self.notify(message.error, title="Request not sent", severity="error")
+        elif message.exchange is not None:
+            self.response.show_exchange(message.exchange)
+            self.app.record_exchange(message.request, message.exchange)
+
+    @on(BodySaved)
+    def _body_saved(self, message: BodySaved) -> None:
+        if message.error:
+            self.notify(message.error, title="Not saved", severity="error")
+        else:
+            self.notify(f"saved {message.size} bytes to {message.path}")
+
+    # --- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_send":
+            return self._sending
+        if action == "show_warnings":
+            return bool(self._warnings) or self._validating or None
+        return True
+
+    def _set_sending(self, sending: bool) -> None:
+        self._sending = sending
+        self.editor.set_sending(sending)
+        self.refresh_bindings()
+
+    def action_send(self) -> None:
+        request = self.editor.current_request()
+        self._send_id += 1
+        self._set_sending(True)
+        self.response.start(request.method, request.url)
+        self.send_request(self._send_id, request)
+
+    def action_cancel_send(self) -> None:
+        if not self._sending:
+            return
+        self.workers.cancel_group(self, "send")
+        # the worker posts SendFinished(cancelled=True); if it had not started yet, finish here
+        self.set_timer(0.5, self._cancel_fallback)
+
+    def _cancel_fallback(self) -> None:
+        if self._sending and not any(w.group == "send" and not w.is_finished for w in self.workers):
+            self._set_sending(False)
+            self.response.show_cancelled()
+
+    def action_focus_filter(self) -> None:
+        if self.query_one("#left").has_class("-hidden"):
+            self.query_one("#left").remove_class("-hidden")
+        self.tree.filter_input.focus()
+
+    def action_focus_url(self) -> None:
+        self.editor.focus_url()
+
+    def action_focus_tree(self) -> None:
+        self.query_one("#left").remove_class("-hidden")
+        self.tree.tree.focus()
+
+    def action_focus_response(self) -> None:
+        self.response.query_one("#response-tabs", TabbedContent).active = "tab-response-body"
+        self.response.query_one("#response-body").focus()
+
+    def action_toggle_tree(self) -> None:
+        self.query_one("#left").toggle_class("-hidden")
+
+    def action_show_warnings(self) -> None:
+        from tui_api.tui.screens.warnings import WarningsScreen
+
+        self.app.push_screen(WarningsScreen(self._warnings, pending=self._validating))
+
+    def action_save_body(self) -> None:
+        exchange = self.response.exchange
+        if exchange is None or exchange.status is None:
+            self.notify("no response body to save yet", severity="warning")
+            return
+        from tui_api.tui.screens.prompt import PromptScreen
+
+        suggested = suggest_filename(exchange.url, exchange.content_type, exchange.status)
+        body = exchange.body
+        hint = "enter saves (atomically), esc cancels"
+        if exchange.truncated:
+            hint = (f"only the first {len(body)} of {exchange.body_size} bytes were kept in memory; "
+                    "those are saved. " + hint)
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.save_body(path, body)
+
+        self.app.push_screen(PromptScreen("Save the response body to:", suggested, hint=hint), chosen)
+
+    def reveal_operation(self, operation: Operation) -> None:
+        """From the command palette: show it in the tree and open it."""
+        self.query_one("#left").remove_class("-hidden")
+        self.tree.reveal(operation)
+
+
+def suggest_filename(url: str, content_type: str, status: int | None) -> str:
+    ext = {"json": "json", "xml": "xml", "html": "html", "plain": "txt", "yaml": "yaml", "csv": "csv"}
+    kind = content_type.split(";")[0].split("/")[-1].split("+")[-1].lower()
+    suffix = ext.get(kind, "bin")
+    last = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", last)[:40] or "response"
+    return f"{stem}-{status}.{suffix}"

@@ -1,0 +1,1 @@
+"""Widgets of the tui-api TUI: each holds one thing and no HTTP, file or auth logic."""

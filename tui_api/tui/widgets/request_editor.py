@@ -1,0 +1,245 @@
+"""The request as the user edits it: method, URL, query parameters, headers, body; plus the
+operation's documentation and the auth tab.
+
+It only converts between widgets and the shared `Request` model: `load(request)` fills the widgets,
+`current_request()` reads them back. Sending is the screen's job (it asks via `SendRequested`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane, TextArea
+
+from tui_api.core.collection.model import Body, Request
+from tui_api.tui.widgets.key_value_table import KeyValueTable
+from tui_api.tui.widgets.operation_info import OperationInfo
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+BODY_KINDS = (("JSON", "json"), ("Text", "text"), ("Form (urlencoded)", "form"), ("No body", "none"))
+
+
+def body_to_text(body: Body | None) -> tuple[str, str]:
+    """(kind for the Select, text for the TextArea)."""
+    if body is None:
+        return "none", ""
+    if body.kind == "json":
+        return "json", json.dumps(body.value, indent=2, ensure_ascii=False)
+    if body.kind == "text":
+        return "text", str(body.value)
+    if body.kind == "form":
+        return "form", "\n".join(f"{key}={value}" for key, value in body.value)
+    return body.kind, ""
+
+
+def text_to_body(kind: str, text: str) -> Body | None:
+    """The body a user typed. JSON that does not parse (e.g. `{"id": {{pet_id}}}`) is sent as text
+    with the JSON content type, so variables inside raw JSON still work."""
+    if kind == "none" or (not text.strip() and kind != "text"):
+        return None
+    if kind == "json":
+        try:
+            return Body("json", json.loads(text))
+        except ValueError:
+            return Body("text", text)
+    if kind == "form":
+        pairs: list[tuple[str, str]] = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            key, _, value = line.partition("=")
+            pairs.append((key.strip(), value))
+        return Body("form", pairs)
+    return Body("text", text) if text else None
+
+
+class RequestEditor(Vertical):
+    """Method, URL and Send on one line; tabs for docs, params, headers, body and auth."""
+
+    DEFAULT_CSS = """
+    RequestEditor {
+        height: 1fr;
+    }
+    RequestEditor #request-title {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    RequestEditor #request-bar {
+        height: 1;
+        margin: 0 0 0 0;
+    }
+    RequestEditor #method {
+        width: 12;
+    }
+    RequestEditor #url {
+        width: 1fr;
+        margin: 0 1;
+    }
+    RequestEditor #send {
+        width: 12;
+        min-width: 8;
+    }
+    RequestEditor TabbedContent {
+        height: 1fr;
+    }
+    RequestEditor TabPane {
+        padding: 0;
+    }
+    RequestEditor #body-bar {
+        height: 1;
+        padding: 0 1;
+    }
+    RequestEditor #body-kind {
+        width: 26;
+    }
+    RequestEditor #body-note {
+        padding: 0 1;
+        color: $text-muted;
+        width: 1fr;
+    }
+    RequestEditor #body {
+        height: 1fr;
+    }
+    RequestEditor #auth-info {
+        padding: 1 1;
+    }
+    """
+
+    class SendRequested(Message):
+        """Send (or, while sending, cancel) was pressed."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._base = Request()
+        self._kept_body: Body | None = None  # multipart/file bodies: kept as loaded, not editable here
+        self._sending = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="request-title")
+        with Horizontal(id="request-bar"):
+            yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
+            yield Input(placeholder="URL, e.g. http://127.0.0.1:8000/pets  (ctrl+l)", id="url", compact=True)
+            yield Button("Send ^j", id="send", variant="primary", compact=True)
+        with TabbedContent(initial="tab-docs", id="request-tabs"):
+            with TabPane("Docs", id="tab-docs"):
+                yield OperationInfo(id="operation-info")
+            with TabPane("Params", id="tab-params"):
+                yield KeyValueTable(id="query", key_placeholder="query parameter", value_placeholder="value")
+            with TabPane("Headers", id="tab-headers"):
+                yield KeyValueTable(id="headers", key_placeholder="header", value_placeholder="value")
+            with TabPane("Body", id="tab-body"):
+                with Horizontal(id="body-bar"):
+                    yield Select(list(BODY_KINDS), value="none", allow_blank=False, id="body-kind", compact=True)
+                    yield Static("", id="body-note")
+                yield TextArea("", id="body", show_line_numbers=True, tab_behavior="indent")
+            with TabPane("Auth", id="tab-auth"):
+                yield Static(id="auth-info")
+
+    def on_mount(self) -> None:
+        self.show_auth_info([])
+
+    # --- the request model <-> widgets -----------------------------------------------------
+    def load(self, request: Request, *, title: str = "") -> None:
+        """Fill every field from `request` (a spec operation's example, a saved request...)."""
+        self._base = replace(request)
+        self.query_one("#request-title", Static).update(Text(title or request.name, style="bold"))
+        method = request.method.upper()
+        select = self.query_one("#method", Select)
+        if method not in METHODS:
+            select.set_options([(m, m) for m in (*METHODS, method)])
+        select.value = method
+        self.query_one("#url", Input).value = request.url
+        self.query_one("#query", KeyValueTable).set_pairs(request.query)
+        self.query_one("#headers", KeyValueTable).set_pairs(request.headers)
+        kind, text = body_to_text(request.body)
+        area = self.query_one("#body", TextArea)
+        note = self.query_one("#body-note", Static)
+        if kind in ("multipart", "file"):
+            self._kept_body = request.body
+            area.load_text("")
+            area.read_only = True
+            note.update(f"{kind} body kept as loaded (not editable here yet)")
+            self.query_one("#body-kind", Select).value = "none"
+        else:
+            self._kept_body = None
+            area.read_only = False
+            area.load_text(text)
+            note.update("")
+            self.query_one("#body-kind", Select).value = kind
+
+    def current_request(self) -> Request:
+        """The request exactly as the widgets show it now."""
+        method = self.query_one("#method", Select).value
+        url = self.query_one("#url", Input).value
+        query = self.query_one("#query", KeyValueTable).pairs()
+        headers = self.query_one("#headers", KeyValueTable).pairs()
+        if self._kept_body is not None:
+            body: Body | None = self._kept_body
+        else:
+            kind = str(self.query_one("#body-kind", Select).value)
+            body = text_to_body(kind, self.query_one("#body", TextArea).text)
+            if kind == "json" and body is not None and body.kind == "text" and not _has(headers, "content-type"):
+                headers = [*headers, ("Content-Type", "application/json")]
+        return replace(self._base, method=str(method), url=url, query=query, headers=headers, body=body)
+
+    @property
+    def operation_info(self) -> OperationInfo:
+        return self.query_one("#operation-info", OperationInfo)
+
+    def show_auth_info(self, security: list[dict[str, list[str]]]) -> None:
+        text = Text()
+        text.append("Auth\n\n", style="bold")
+        if security:
+            text.append("This operation asks for: ", style="")
+            text.append(" or ".join(" + ".join(req) or "no auth" for req in security) + "\n\n", style="bold cyan")
+        text.append(
+            "Auth profiles (keyring-backed API key, Basic, Bearer, Digest, OAuth 2.0) are not wired into "
+            "this editor yet. For now, put credentials in the Headers tab, e.g.\n"
+            "  Authorization: Bearer <token>     or     X-API-Key: <key>\n"
+            "Use {{variables}} rather than pasting secrets where you can.",
+            style="dim",
+        )
+        self.query_one("#auth-info", Static).update(text)
+
+    def set_sending(self, sending: bool) -> None:
+        self._sending = sending
+        button = self.query_one("#send", Button)
+        button.label = "Cancel esc" if sending else "Send ^j"
+        button.variant = "error" if sending else "primary"
+
+    def focus_url(self) -> None:
+        self.query_one("#url", Input).focus()
+
+    # --- handlers -------------------------------------------------------------------------
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.SendRequested())
+
+    @on(Input.Submitted, "#url")
+    def _url_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the URL bar sends, as in a browser."""
+        event.stop()
+        if not self._sending:
+            self.post_message(self.SendRequested())
+
+    @on(Select.Changed, "#body-kind")
+    def _body_kind_changed(self, event: Select.Changed) -> None:
+        area = self.query_one("#body", TextArea)
+        if event.value == "json" and area.text.strip():
+            try:
+                json.loads(area.text)
+                self.query_one("#body-note", Static).update("")
+            except ValueError:
+                self.query_one("#body-note", Static).update("not valid JSON: sent as typed")
+
+
+def _has(headers: list[tuple[str, str]], name: str) -> bool:
+    return any(key.lower() == name for key, _ in headers)
