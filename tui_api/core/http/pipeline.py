@@ -9,6 +9,7 @@ caller can show them without touching the network.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,16 @@ AuthProvider = Callable[[str], httpx.Auth]
 
 @dataclass
 class SendOptions:
+    """`idempotency_key` adds an `Idempotency-Key` (a fresh UUID) to POST/PATCH requests that have
+    none, which lets the retry layer retry them (the same key on every attempt). `secret_headers`
+    names extra headers to redact in the Exchange (an API-key profile's header)."""
+
     max_body: int = DEFAULT_MAX_BODY
     total_timeout: float | None = 120.0
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
+    idempotency_key: bool = False
+    secret_headers: tuple[str, ...] = ()
+    timeout: float | None = None  # per-attempt read/write timeout for this request (client default if None)
 
 
 async def execute(
@@ -49,6 +57,11 @@ async def execute(
     for name, value in options.extra_headers:
         if name not in prepared.headers:
             prepared.headers[name] = value
+    if options.timeout is not None:
+        connect = min(options.timeout, client.timeout.connect or options.timeout)
+        prepared.extensions["timeout"] = httpx.Timeout(options.timeout, connect=connect).as_dict()
+    if options.idempotency_key and prepared.method in ("POST", "PATCH") and "idempotency-key" not in prepared.headers:
+        prepared.headers["Idempotency-Key"] = str(uuid.uuid4())
     auth: httpx.Auth | None = None
     if auth_profile and auth_profile != "none":
         if auth_provider is None:
@@ -62,4 +75,5 @@ async def execute(
         auth=auth,
         max_body=options.max_body,
         total_timeout=options.total_timeout,
+        secret_headers=options.secret_headers,
     )

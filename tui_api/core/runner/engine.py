@@ -1,0 +1,408 @@
+"""The replay engine behind `tui-api run`: sends a Plan through the same pipeline as the TUI.
+
+With `jobs=1` requests run one after another in file order. With `jobs=N` every request starts
+as soon as the requests it depends on (see plan.py) have finished and a slot is free, so
+independent requests overlap while captures still flow in order. `rate` spaces request starts.
+`interrupt()` (Ctrl-C) cancels what is in flight and marks the rest as not run; the result still
+covers everything that finished, so reports can be written.
+
+Memory stays flat: each response body is streamed and kept up to `max_body` for the checks, then
+cut to `report_body_limit` before the result is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+from tui_api.core.collection.model import Collection
+from tui_api.core.collection.variables import VARIABLE
+from tui_api.core.errors import AuthError, SendError, TuiApiError, VariableError
+from tui_api.core.http.exchange import Exchange
+from tui_api.core.http.pipeline import AuthProvider, SendOptions, execute
+from tui_api.core.http.resilience import (
+    CircuitBreaker,
+    CorrelationOptions,
+    Resilience,
+    RetryPolicy,
+    Sleep,
+)
+from tui_api.core.http.send import Timeouts, make_client
+from tui_api.core.runner.checks import BodyView, CheckResult, SchemaSource, run_captures, run_checks
+from tui_api.core.runner.plan import Plan, PlannedRequest
+
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+DEFAULT_REPORT_BODY_LIMIT = 64 * 1024
+
+
+@dataclass
+class RunOptions:
+    """Defaults documented in the README (`tui-api run --help`)."""
+
+    jobs: int = 1
+    rate: float | None = None  # request starts per second
+    bail: bool = False
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retries: int = 2
+    insecure: bool = False
+    max_body: int = DEFAULT_MAX_BODY
+    report_body_limit: int = DEFAULT_REPORT_BODY_LIMIT
+    idempotency_keys: bool = False
+    correlation_header: str | None = "X-Request-ID"
+    traceparent: bool = False
+    breaker_threshold: int = 5
+    breaker_cool_down: float = 30.0
+    backend: str = "auto"
+    retry_base_delay: float = 0.5
+    retry_max_delay: float = 10.0
+    retry_after_cap: float = 30.0
+    sleep: Sleep = asyncio.sleep  # injectable: tests record waits instead of sleeping
+
+    @classmethod
+    def from_collection(cls, options: Mapping[str, object], **overrides: object) -> RunOptions:
+        """Collection-wide `options:` (idempotency_key, correlation_header, traceparent, retries,
+        timeout, breaker_threshold, ...) under command-line overrides."""
+        run = cls()
+        if isinstance(options.get("idempotency_key"), bool):
+            run.idempotency_keys = bool(options["idempotency_key"])
+        if "correlation_header" in options:
+            value = options["correlation_header"]
+            run.correlation_header = str(value) if value not in (None, False, "") else None
+        if isinstance(options.get("traceparent"), bool):
+            run.traceparent = bool(options["traceparent"])
+        for key in ("retries", "breaker_threshold"):
+            if isinstance(options.get(key), int) and not isinstance(options.get(key), bool):
+                setattr(run, key, int(options[key]))  # type: ignore[arg-type]
+        if isinstance(options.get("timeout"), (int, float)) and not isinstance(options.get("timeout"), bool):
+            run.timeouts = _timeouts_for(float(options["timeout"]))  # type: ignore[arg-type]
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(run, key, value)
+        return run
+
+
+def _timeouts_for(seconds: float) -> Timeouts:
+    base = Timeouts()
+    return Timeouts(connect=min(base.connect, seconds), read=seconds, total=max(base.total, seconds * 3))
+
+
+def timeouts_for(seconds: float) -> Timeouts:
+    """`--timeout SECONDS`: the per-attempt connect/read limit; the total (all retries) stays
+    at least the default 120 s."""
+    return _timeouts_for(seconds)
+
+
+@dataclass
+class RequestResult:
+    planned: PlannedRequest
+    outcome: str  # "passed", "failed" (a check), "error" (no response), "skipped" (not run)
+    exchange: Exchange | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    captured: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # why, for error and skipped
+
+    @property
+    def attempts(self) -> int:
+        return len(self.exchange.attempts) if self.exchange else 0
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - 1)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed and not c.skipped]
+
+    @property
+    def passed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.passed]
+
+
+@dataclass
+class RunResult:
+    name: str
+    results: list[RequestResult]
+    started_at: float
+    elapsed_ms: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for r in self.results if r.outcome in ("failed", "error"))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.results if r.outcome == "error")
+
+    @property
+    def retries(self) -> int:
+        return sum(r.retries for r in self.results)
+
+    def percentile(self, fraction: float) -> float | None:
+        times = sorted(r.exchange.elapsed_ms for r in self.results if r.exchange and r.exchange.status is not None)
+        if not times:
+            return None
+        rank = max(0, min(len(times) - 1, int(round(fraction * (len(times) - 1)))))
+        return times[rank]
+
+    def exit_code(self) -> int:
+        """0 all passed, 1 a check failed, 3 a request could not complete, 130 interrupted."""
+        if self.interrupted:
+            return 130
+        if any(r.outcome == "error" for r in self.results):
+            return 3
+        if any(r.outcome in ("failed", "skipped") for r in self.results):
+            return 1
+        return 0
+
+    @property
+    def started_iso(self) -> str:
+        return datetime.fromtimestamp(self.started_at, tz=timezone.utc).isoformat(timespec="seconds")
+
+
+BUILTINS: dict[str, Callable[[], str]] = {
+    "$uuid": lambda: str(uuid.uuid4()),
+    "$timestamp": lambda: str(int(time.time())),
+    "$isoTimestamp": lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"),
+}
+
+
+def make_lookup(layers: list[Mapping[str, str]]) -> Callable[[str], str | None]:
+    """First layer wins. Values may refer to other variables (`{{host}}/v1`), resolved to a
+    depth of 10 so a cycle ends in an error instead of a hang."""
+
+    def raw(name: str) -> str | None:
+        for layer in layers:
+            if name in layer:
+                value = layer[name]
+                return None if value is None else str(value)
+        maker = BUILTINS.get(name)
+        return maker() if maker else None
+
+    def lookup(name: str, depth: int = 0) -> str | None:
+        value = raw(name)
+        if value is None or "{{" not in value:
+            return value
+        if depth >= 10:
+            raise VariableError(f"variable '{name}' refers to itself through other variables")
+
+        def inner(match) -> str:
+            found = lookup(match.group(1), depth + 1)
+            if found is None:
+                raise VariableError(f"variable '{match.group(1)}' (used by '{name}') is not defined")
+            return found
+
+        return VARIABLE.sub(inner, value)
+
+    return lookup
+
+
+class Runner:
+    """One run. Create, then `await run()`; `interrupt()` from a signal handler."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        plan: Plan,
+        *,
+        variables: Mapping[str, str],
+        options: RunOptions | None = None,
+        auth_provider: AuthProvider | None = None,
+        schema_source: SchemaSource | None = None,
+        client: httpx.AsyncClient | None = None,
+        on_start: Callable[[PlannedRequest], None] | None = None,
+        on_result: Callable[[RequestResult], None] | None = None,
+        secret_headers: tuple[str, ...] = (),
+    ) -> None:
+        self.collection = collection
+        self.plan = plan
+        self.static = dict(variables)
+        self.captured: dict[str, str] = {}
+        self.lookup = make_lookup([self.captured, self.static])
+        self.options = options or RunOptions()
+        self.auth_provider = auth_provider
+        self.schema_source = schema_source
+        self._client = client
+        self.on_start = on_start or (lambda planned: None)
+        self.on_result = on_result or (lambda result: None)
+        self.secret_headers = secret_headers
+        self.base_dir = Path(collection.path).resolve().parent if collection.path else None
+        self.results: dict[int, RequestResult] = {}
+        self._stop = False
+        self._interrupted = False
+        self._tasks: set[asyncio.Task] = set()
+        self._next_slot = 0.0
+        self._rate_lock = asyncio.Lock()
+
+    # --- public ------------------------------------------------------------------------------
+    def make_client(self) -> httpx.AsyncClient:
+        opts = self.options
+        resilience = Resilience(
+            retry=RetryPolicy(retries=max(0, opts.retries), base_delay=opts.retry_base_delay,
+                              max_delay=opts.retry_max_delay, retry_after_cap=opts.retry_after_cap,
+                              sleep=opts.sleep),
+            breaker=CircuitBreaker(threshold=opts.breaker_threshold, cool_down=opts.breaker_cool_down),
+            correlation=CorrelationOptions(header=opts.correlation_header, traceparent=opts.traceparent),
+        )
+        return make_client(verify=not opts.insecure, timeouts=opts.timeouts, resilience=resilience,
+                           backend=opts.backend, max_connections=max(10, opts.jobs * 2))
+
+    def interrupt(self) -> None:
+        """Stop: cancel in-flight requests; what has not started is reported as not run."""
+        self._interrupted = True
+        self._stop = True
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def run(self) -> RunResult:
+        started = time.time()
+        clock = time.perf_counter()
+        own_client = self._client is None
+        client = self._client or self.make_client()
+        try:
+            if self.options.jobs <= 1:
+                await self._run_sequential(client)
+            else:
+                await self._run_concurrent(client)
+        finally:
+            if own_client:
+                await client.aclose()
+        ordered = [self._final(planned) for planned in self.plan.requests]
+        return RunResult(self.collection.name, ordered, started, (time.perf_counter() - clock) * 1000,
+                         self._interrupted)
+
+    # --- scheduling ----------------------------------------------------------------------------
+    def _final(self, planned: PlannedRequest) -> RequestResult:
+        result = self.results.get(planned.index)
+        if result is not None:
+            return result
+        why = "interrupted before it ran" if self._interrupted else "not run: an earlier request failed (--bail)"
+        return RequestResult(planned, "skipped", message=why)
+
+    async def _run_sequential(self, client: httpx.AsyncClient) -> None:
+        for planned in self.plan.requests:
+            if self._stop:
+                break
+            task = asyncio.ensure_future(self._one(client, planned))
+            self._tasks.add(task)
+            try:
+                await task
+            except asyncio.CancelledError:
+                if not self._interrupted:
+                    raise
+            finally:
+                self._tasks.discard(task)
+
+    async def _run_concurrent(self, client: httpx.AsyncClient) -> None:
+        done: dict[int, asyncio.Event] = {p.index: asyncio.Event() for p in self.plan.requests}
+        slots = asyncio.Semaphore(self.options.jobs)
+
+        async def start(planned: PlannedRequest) -> None:
+            try:
+                for dep in planned.deps:
+                    await done[dep].wait()
+                if self._stop:
+                    return
+                async with slots:
+                    if self._stop:
+                        return
+                    await self._one(client, planned)
+            finally:
+                done[planned.index].set()
+
+        for planned in self.plan.requests:
+            task = asyncio.ensure_future(start(planned))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _pace(self) -> None:
+        rate = self.options.rate
+        if not rate or rate <= 0:
+            return
+        async with self._rate_lock:
+            now = time.monotonic()
+            wait = self._next_slot - now
+            self._next_slot = max(now, self._next_slot) + 1.0 / rate
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    # --- one request ---------------------------------------------------------------------------
+    async def _one(self, client: httpx.AsyncClient, planned: PlannedRequest) -> None:
+        await self._pace()
+        if self._stop:
+            return
+        self.on_start(planned)
+        try:
+            result = await self._send_and_check(client, planned)
+        except asyncio.CancelledError:
+            if self._interrupted:
+                result = RequestResult(planned, "skipped", message="interrupted while in flight (cancelled)")
+                self.results[planned.index] = result
+                self.on_result(result)
+            raise
+        self.results[planned.index] = result
+        if result.outcome != "passed" and self.options.bail:
+            self._stop = True
+        self.on_result(result)
+
+    async def _send_and_check(self, client: httpx.AsyncClient, planned: PlannedRequest) -> RequestResult:
+        request = planned.request
+        opts = self.options
+        per_request = request.options.get("timeout") if isinstance(request.options, dict) else None
+        send_options = SendOptions(
+            max_body=opts.max_body,
+            total_timeout=opts.timeouts.total,
+            idempotency_key=bool(request.options.get("idempotency_key", opts.idempotency_keys))
+            if isinstance(request.options, dict) else opts.idempotency_keys,
+            secret_headers=self.secret_headers,
+            timeout=float(per_request) if isinstance(per_request, (int, float)) and not isinstance(per_request, bool)
+            else None,
+        )
+        try:
+            exchange = await execute(
+                request,
+                client=client,
+                variables=self.lookup,
+                auth_profile=planned.auth,
+                auth_provider=self.auth_provider,
+                base_dir=self.base_dir,
+                options=send_options,
+            )
+        except VariableError as exc:
+            missing = [name for name in planned.uses if name not in self.captured and name not in self.static]
+            return RequestResult(planned, "skipped", message=f"not sent: {exc}" + (
+                f" (an earlier request did not capture {', '.join(sorted(missing))})" if missing else ""))
+        except (AuthError, SendError) as exc:
+            return RequestResult(planned, "error", message=f"not sent: {exc}")
+        except TuiApiError as exc:
+            return RequestResult(planned, "error", message=f"not sent: {exc}")
+        if exchange.status is None or (exchange.error and exchange.error_kind in ("circuit_open",)):
+            return RequestResult(planned, "error", exchange, message=exchange.error or "no response")
+        body = BodyView(exchange)
+        checks = run_checks(request.expect, exchange, body=body, operation=request.operation,
+                            schema_source=self.schema_source)
+        captured, capture_failures = run_captures(request.capture, exchange, body)
+        checks.extend(capture_failures)
+        self.captured.update(captured)
+        self._trim(exchange)
+        if exchange.error:  # the body broke off: the checks ran on what came, but it is an error
+            return RequestResult(planned, "error", exchange, checks, captured, message=exchange.error)
+        outcome = "failed" if any(not c.passed and not c.skipped for c in checks) else "passed"
+        return RequestResult(planned, outcome, exchange, checks, captured)
+
+    def _trim(self, exchange: Exchange) -> None:
+        limit = self.options.report_body_limit
+        if len(exchange.body) > limit:
+            exchange.body = exchange.body[:limit]
+            exchange.truncated = True
+        if exchange.request_body is not None and len(exchange.request_body) > limit:
+            exchange.request_body = exchange.request_body[:limit]

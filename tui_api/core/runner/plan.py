@@ -1,0 +1,227 @@
+"""What a run will do, worked out before anything is sent: which requests (file order, filtered
+by --folder/--request), the auth profile each one uses (request > folder > collection), the
+variables each one reads and captures, the dependencies between them, and every problem that
+would make the run fail for a reason other than the server (exit 2, nothing sent).
+
+Dependencies come from variables: a request that reads `{{token}}` waits for the last earlier
+request that captures `token`; a request that captures `id` waits for earlier requests that read
+or capture `id` (so a concurrent run never changes a value under a request that is still using
+the old one). Everything else may run concurrently with `--jobs N`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_api.core.collection.model import Collection, Folder, Request
+from tui_api.core.collection.variables import names_in
+from tui_api.core.runner.checks import OPERATORS
+from tui_api.core.runner.jsonpath import validate as validate_path
+
+# names the variable resolver provides itself (dynamic values), never "undefined"
+BUILTIN_PREFIX = "$"
+
+
+@dataclass
+class PlannedRequest:
+    index: int  # position in the run (file order)
+    folder: tuple[str, ...]
+    request: Request
+    auth: str | None  # effective auth profile (None: no auth)
+    uses: frozenset[str]
+    captures: frozenset[str]
+    deps: tuple[int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.request.name
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.folder + (self.request.name,))
+
+
+@dataclass
+class Plan:
+    requests: list[PlannedRequest] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def walk_with_auth(collection: Collection) -> list[tuple[tuple[str, ...], Request, str | None]]:
+    """Every request in file order with its folder path and effective auth profile."""
+    found: list[tuple[tuple[str, ...], Request, str | None]] = []
+
+    def visit(items: list[Request | Folder], path: tuple[str, ...], inherited: str | None) -> None:
+        for item in items:
+            if isinstance(item, Folder):
+                visit(item.items, path + (item.name,), item.auth if item.auth is not None else inherited)
+            else:
+                auth = item.auth if item.auth is not None else inherited
+                found.append((path, item, None if auth in (None, "", "none") else auth))
+
+    visit(collection.items, (), collection.auth)
+    return found
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def variables_used(request: Request) -> set[str]:
+    """Every `{{name}}` a request reads (URL, query, headers, body, multipart parts)."""
+    texts: list[str] = [request.url]
+    for key, value in request.query + request.headers:
+        texts += [key, value]
+    body = request.body
+    if body is not None:
+        if body.kind == "multipart":
+            for part in body.value or []:
+                texts += [part.name, part.value or "", part.file or ""]
+        else:
+            texts += list(_strings(body.value))
+    names: set[str] = set()
+    for text in texts:
+        names.update(names_in(text))
+    return names
+
+
+def _expand(names: set[str], static: Mapping[str, str]) -> set[str]:
+    """Add the variables that static values themselves refer to (`base: "{{host}}/v1"`)."""
+    result = set(names)
+    todo = list(names)
+    while todo:
+        value = static.get(todo.pop())
+        if value is None:
+            continue
+        for inner in names_in(str(value)):
+            if inner not in result:
+                result.add(inner)
+                todo.append(inner)
+    return result
+
+
+def _matches(label: tuple[str, ...], wanted: str) -> bool:
+    """`--folder users` matches a folder named users at any depth; `a/b` matches that path."""
+    parts = tuple(p for p in wanted.strip("/").split("/") if p)
+    if not parts:
+        return False
+    return any(label[i:i + len(parts)] == parts for i in range(len(label) - len(parts) + 1))
+
+
+def select(collection: Collection, folders: list[str], names: list[str]
+           ) -> tuple[list[tuple[tuple[str, ...], Request, str | None]], list[str]]:
+    """The requests `--folder`/`--request` pick (a union; all when neither is given)."""
+    everything = walk_with_auth(collection)
+    if not folders and not names:
+        return everything, []
+    problems: list[str] = []
+    for wanted in folders:
+        if not any(_matches(path, wanted) for path, _, _ in everything):
+            known = sorted({"/".join(path) for path, _, _ in everything if path})
+            problems.append(f"--folder {wanted}: no such folder" + (f" (folders: {', '.join(known)})" if known else ""))
+    for wanted in names:
+        if not any(req.name == wanted or "/".join(path + (req.name,)) == wanted.strip("/") for path, req, _ in everything):
+            problems.append(f"--request {wanted}: no such request")
+    chosen = [
+        (path, req, auth)
+        for path, req, auth in everything
+        if any(_matches(path, f) for f in folders)
+        or any(req.name == n or "/".join(path + (req.name,)) == n.strip("/") for n in names)
+    ]
+    return chosen, problems
+
+
+def _check_expect(where: str, request: Request, problems: list[str]) -> None:
+    expect = request.expect
+    for code in expect.status:
+        if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+            problems.append(f"{where}: expect.status {code!r} is not an HTTP status code")
+    for path, expected in expect.json.items():
+        problem = validate_path(str(path))
+        if problem:
+            problems.append(f"{where}: expect.json: {problem}")
+        if isinstance(expected, dict) and expected and set(expected) <= OPERATORS:
+            if "matches" in expected:
+                try:
+                    re.compile(str(expected["matches"]))
+                except re.error as exc:
+                    problems.append(f"{where}: expect.json {path}: bad regex {expected['matches']!r} ({exc})")
+            for op in ("lt", "gt", "le", "ge"):
+                if op in expected and (isinstance(expected[op], bool) or not isinstance(expected[op], (int, float))):
+                    problems.append(f"{where}: expect.json {path}: '{op}' needs a number, not {expected[op]!r}")
+    if expect.max_ms is not None and (isinstance(expect.max_ms, bool) or not isinstance(expect.max_ms, (int, float))):
+        problems.append(f"{where}: expect.max_ms must be a number of milliseconds")
+    for variable, rule in request.capture.items():
+        text = str(rule).strip()
+        if text.lower().startswith("header:") or text in ("status", "body"):
+            continue
+        problem = validate_path(text)
+        if problem:
+            problems.append(f"{where}: capture {variable}: {problem}")
+
+
+def build_plan(
+    collection: Collection,
+    static: Mapping[str, str],
+    *,
+    folders: list[str] | None = None,
+    names: list[str] | None = None,
+    known_profiles: Iterable[str] | None = None,
+) -> Plan:
+    """`static` holds every value known before the run (collection variables, environment,
+    --var). `known_profiles` None skips the auth-profile check (no profile list available)."""
+    chosen, problems = select(collection, folders or [], names or [])
+    all_captures: dict[str, str] = {}
+    for path, req, _ in walk_with_auth(collection):
+        for variable in req.capture:
+            all_captures.setdefault(variable, "/".join(path + (req.name,)))
+    profiles = set(known_profiles) if known_profiles is not None else None
+    plan = Plan(problems=problems)
+    last_writer: dict[str, int] = {}
+    readers: dict[str, set[int]] = {}
+    for index, (path, request, auth) in enumerate(chosen):
+        where = f"request '{'/'.join(path + (request.name,))}'"
+        uses = _expand(variables_used(request), static)
+        captures = frozenset(request.capture)
+        for name in sorted(uses):
+            if name in static or name in last_writer or name.startswith(BUILTIN_PREFIX):
+                continue
+            source = all_captures.get(name)
+            if source:
+                problems.append(f"{where} uses {{{{{name}}}}}, captured by '{source}', which does not run before it "
+                                f"(select it too, or pass --var {name}=VALUE)")
+            else:
+                problems.append(f"{where} uses {{{{{name}}}}}, which is not defined "
+                                f"(define it in the collection or environment, or pass --var {name}=VALUE)")
+        if profiles is not None and auth is not None and auth not in profiles:
+            problems.append(f"{where} uses auth profile '{auth}', which is not defined")
+        _check_expect(where, request, problems)
+        deps: set[int] = set()
+        for name in uses:
+            if name in last_writer:
+                deps.add(last_writer[name])
+        for name in captures:
+            if name in last_writer:
+                deps.add(last_writer[name])
+            deps.update(readers.get(name, set()))
+        deps.discard(index)
+        for name in uses:
+            readers.setdefault(name, set()).add(index)
+        for name in captures:
+            last_writer[name] = index
+            readers[name] = set()
+        plan.requests.append(PlannedRequest(index, path, request, auth, frozenset(uses), captures, tuple(sorted(deps))))
+    if not plan.requests and not problems:
+        problems.append("the collection has no requests to run")
+    return plan
