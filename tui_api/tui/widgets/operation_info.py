@@ -3,9 +3,10 @@ security and responses, as read-only text (the editable request is the RequestEd
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -186,9 +187,25 @@ class OperationInfo(VerticalScroll):
         yield Static(Text("Select an operation in the tree to see what the spec says about it.",
                           style="dim italic"), id="operation-info-body")
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.detail: OperationDetail | None = None
+        self._renderable: RenderableType = Text("")
+
     def show(self, detail: OperationDetail) -> None:
-        self.query_one("#operation-info-body", Static).update(render_detail(detail))
+        self.detail = detail
+        self._renderable = render_detail(detail)
+        self.query_one("#operation-info-body", Static).update(self._renderable)
         self.scroll_home(animate=False)
 
     def show_message(self, text: str, style: str = "dim italic") -> None:
-        self.query_one("#operation-info-body", Static).update(Text(text, style=style))
+        self.detail = None
+        self._renderable = Text(text, style=style)
+        self.query_one("#operation-info-body", Static).update(self._renderable)
+
+    @property
+    def plain_text(self) -> str:
+        """What the pane shows, as plain text (tests, copying)."""
+        console = Console(width=120, record=True, file=io.StringIO(), color_system=None)
+        console.print(self._renderable)
+        return console.export_text()
