@@ -109,7 +109,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._get_session()
         timeout = request.extensions.get("timeout", {})
-        headers = list(request.headers.multi_items())
+        # raw keeps the header names' case as the user wrote them (multi_items lower-cases them)
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
         data: bytes | AsyncIterator[bytes] | None
         try:
             data = request.content or None
@@ -122,6 +123,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             data = body()
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+            if "content-length" not in request.headers and "transfer-encoding" not in request.headers:
+                # No body at all (the GET a redirect builds from a copied empty stream): sending an
+                # empty chunked body here breaks keep-alive servers that do not expect one.
+                data = None
         with _translated(request):
             response = await session.request(
                 request.method,
