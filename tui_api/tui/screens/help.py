@@ -24,9 +24,9 @@ TIPS = [
 
 
 def bindings_table(screen: Screen) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
-    table.add_column("key", style="bold cyan", no_wrap=True, width=22)
-    table.add_column("does")
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("key", style="bold cyan", no_wrap=True, min_width=20)
+    table.add_column("does", min_width=24)
     table.add_column("id", style="dim", no_wrap=True)
     seen: set[tuple[str, str]] = set()
     rows: list[tuple[str, str, str]] = []

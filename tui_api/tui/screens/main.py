@@ -335,7 +335,7 @@ class MainScreen(Screen[None]):
         if action == "cancel_send":
             return self._sending
         if action == "show_warnings":
-            return bool(self._warnings) or self._validating or None
+            return bool(self._warnings) or self._validating
         return True
 
     def _set_sending(self, sending: bool) -> None:
