@@ -169,10 +169,9 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         known = ", ".join(sorted(collection.environments)) or "none defined"
         return _fail(f"--env {args.env}: no such environment in {args.collection} (environments: {known})")
 
-    static: dict[str, str] = dict(collection.variables)
-    if args.env is not None:
-        static.update(collection.environments[args.env])
-    static.update(cli_vars)
+    from tui_api.core.collection.variables import VariableContext
+
+    static = VariableContext.for_collection(collection, args.env, overrides=cli_vars)
 
     auth_provider, known_profiles, secret_headers, provider_error = _auth(collection)
     from tui_api.core.runner.plan import build_plan
@@ -276,10 +275,12 @@ def _execute(collection, plan, static, options, reports, args, auth_provider, se
     return code
 
 
-def _secret_values(static: dict[str, str], auth_provider) -> list[str]:
-    from tui_api.core.runner.reports import looks_secret
+def _secret_values(variables, auth_provider) -> list[str]:
+    """Literal values to mask in reports: variables named like secrets, auth secrets, tokens."""
+    from tui_api.core.collection.variables import looks_secret
 
-    values = [value for name, value in static.items() if looks_secret(name) and value]
+    values = [row.value for row in variables.sources() if row.secret and row.value]
+    values += [value for name, value in variables.captured.items() if looks_secret(name) and value]
     if auth_provider is not None:
         try:
             values += list(auth_provider.secret_values())

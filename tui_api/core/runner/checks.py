@@ -126,10 +126,10 @@ def _operator_check(name: str, found: list[Any], rules: dict[str, Any]) -> Check
             return CheckResult(name, False, f"{op} {show(target)}", "nothing (the path matched no value)")
         if op in ("lt", "gt", "le", "ge"):
             number, limit = _number(value), _number(target)
-            if number is None or limit is None:
-                return CheckResult(name, False, f"a number {op} {show(target)}", actual)
-            ok = {"lt": number < limit, "gt": number > limit, "le": number <= limit, "ge": number >= limit}[op]
             symbol = {"lt": "<", "gt": ">", "le": "<=", "ge": ">="}[op]
+            if number is None or limit is None:
+                return CheckResult(name, False, f"a number {symbol} {show(target)}", actual)
+            ok = {"lt": number < limit, "gt": number > limit, "le": number <= limit, "ge": number >= limit}[op]
             if not ok:
                 return CheckResult(name, False, f"{symbol} {show(target)}", actual)
         elif op == "matches":

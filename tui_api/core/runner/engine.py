@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from tui_api.core.collection.model import Collection
-from tui_api.core.collection.variables import VARIABLE
+from tui_api.core.collection.variables import VariableContext
 from tui_api.core.errors import AuthError, SendError, TuiApiError, VariableError
 from tui_api.core.http.exchange import Exchange
 from tui_api.core.http.pipeline import AuthProvider, SendOptions, execute
@@ -167,41 +166,12 @@ class RunResult:
         return datetime.fromtimestamp(self.started_at, tz=timezone.utc).isoformat(timespec="seconds")
 
 
-BUILTINS: dict[str, Callable[[], str]] = {
-    "$uuid": lambda: str(uuid.uuid4()),
-    "$timestamp": lambda: str(int(time.time())),
-    "$isoTimestamp": lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"),
-}
-
-
-def make_lookup(layers: list[Mapping[str, str]]) -> Callable[[str], str | None]:
-    """First layer wins. Values may refer to other variables (`{{host}}/v1`), resolved to a
-    depth of 10 so a cycle ends in an error instead of a hang."""
-
-    def raw(name: str) -> str | None:
-        for layer in layers:
-            if name in layer:
-                value = layer[name]
-                return None if value is None else str(value)
-        maker = BUILTINS.get(name)
-        return maker() if maker else None
-
-    def lookup(name: str, depth: int = 0) -> str | None:
-        value = raw(name)
-        if value is None or "{{" not in value:
-            return value
-        if depth >= 10:
-            raise VariableError(f"variable '{name}' refers to itself through other variables")
-
-        def inner(match) -> str:
-            found = lookup(match.group(1), depth + 1)
-            if found is None:
-                raise VariableError(f"variable '{match.group(1)}' (used by '{name}') is not defined")
-            return found
-
-        return VARIABLE.sub(inner, value)
-
-    return lookup
+def variable_context(variables: Mapping[str, str] | VariableContext) -> VariableContext:
+    """The run's variables: a VariableContext (collection, environment, .env, $env, captures,
+    --var, in that precedence), or a plain mapping treated as the collection's variables."""
+    if isinstance(variables, VariableContext):
+        return variables
+    return VariableContext(collection_vars=dict(variables))
 
 
 class Runner:
@@ -212,7 +182,7 @@ class Runner:
         collection: Collection,
         plan: Plan,
         *,
-        variables: Mapping[str, str],
+        variables: Mapping[str, str] | VariableContext,
         options: RunOptions | None = None,
         auth_provider: AuthProvider | None = None,
         schema_source: SchemaSource | None = None,
@@ -223,9 +193,7 @@ class Runner:
     ) -> None:
         self.collection = collection
         self.plan = plan
-        self.static = dict(variables)
-        self.captured: dict[str, str] = {}
-        self.lookup = make_lookup([self.captured, self.static])
+        self.variables = variable_context(variables)
         self.options = options or RunOptions()
         self.auth_provider = auth_provider
         self.schema_source = schema_source
@@ -371,14 +339,14 @@ class Runner:
             exchange = await execute(
                 request,
                 client=client,
-                variables=self.lookup,
+                variables=self.variables,
                 auth_profile=planned.auth,
                 auth_provider=self.auth_provider,
                 base_dir=self.base_dir,
                 options=send_options,
             )
         except VariableError as exc:
-            missing = [name for name in planned.uses if name not in self.captured and name not in self.static]
+            missing = [name for name in planned.uses if self.variables.raw(name) is None]
             return RequestResult(planned, "skipped", message=f"not sent: {exc}" + (
                 f" (an earlier request did not capture {', '.join(sorted(missing))})" if missing else ""))
         except (AuthError, SendError) as exc:
@@ -392,7 +360,8 @@ class Runner:
                             schema_source=self.schema_source)
         captured, capture_failures = run_captures(request.capture, exchange, body)
         checks.extend(capture_failures)
-        self.captured.update(captured)
+        for name, value in captured.items():
+            self.variables.capture(name, value)
         self._trim(exchange)
         if exchange.error:  # the body broke off: the checks ran on what came, but it is an error
             return RequestResult(planned, "error", exchange, checks, captured, message=exchange.error)

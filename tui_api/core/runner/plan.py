@@ -12,18 +12,14 @@ the old one). Everything else may run concurrently with `--jobs N`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui_api.core.collection.model import Collection, Folder, Request
-from tui_api.core.collection.variables import names_in
+from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
-
-# names the variable resolver provides itself (dynamic values), never "undefined"
-BUILTIN_PREFIX = "$"
-
 
 @dataclass
 class PlannedRequest:
@@ -96,12 +92,12 @@ def variables_used(request: Request) -> set[str]:
     return names
 
 
-def _expand(names: set[str], static: Mapping[str, str]) -> set[str]:
+def _expand(names: set[str], raw: Callable[[str], str | None]) -> set[str]:
     """Add the variables that static values themselves refer to (`base: "{{host}}/v1"`)."""
     result = set(names)
     todo = list(names)
     while todo:
-        value = static.get(todo.pop())
+        value = raw(todo.pop())
         if value is None:
             continue
         for inner in names_in(str(value)):
@@ -171,16 +167,31 @@ def _check_expect(where: str, request: Request, problems: list[str]) -> None:
             problems.append(f"{where}: capture {variable}: {problem}")
 
 
+def _raw_of(variables: Mapping[str, str] | VariableContext) -> Callable[[str], str | None]:
+    if isinstance(variables, VariableContext):
+        def raw(name: str) -> str | None:
+            found = variables.raw(name)
+            return None if found is None else found[0]
+        return raw
+
+    def plain(name: str) -> str | None:
+        if name in variables:
+            return str(variables[name])
+        return dynamic_value(name)
+    return plain
+
+
 def build_plan(
     collection: Collection,
-    static: Mapping[str, str],
+    variables: Mapping[str, str] | VariableContext,
     *,
     folders: list[str] | None = None,
     names: list[str] | None = None,
     known_profiles: Iterable[str] | None = None,
 ) -> Plan:
-    """`static` holds every value known before the run (collection variables, environment,
-    --var). `known_profiles` None skips the auth-profile check (no profile list available)."""
+    """`variables` holds every value known before the run (a VariableContext, or a mapping of
+    plain values). `known_profiles` None skips the auth-profile check (no profile list)."""
+    raw = _raw_of(variables)
     chosen, problems = select(collection, folders or [], names or [])
     all_captures: dict[str, str] = {}
     for path, req, _ in walk_with_auth(collection):
@@ -192,10 +203,10 @@ def build_plan(
     readers: dict[str, set[int]] = {}
     for index, (path, request, auth) in enumerate(chosen):
         where = f"request '{'/'.join(path + (request.name,))}'"
-        uses = _expand(variables_used(request), static)
+        uses = _expand(variables_used(request), raw)
         captures = frozenset(request.capture)
         for name in sorted(uses):
-            if name in static or name in last_writer or name.startswith(BUILTIN_PREFIX):
+            if name in last_writer or raw(name) is not None:
                 continue
             source = all_captures.get(name)
             if source:

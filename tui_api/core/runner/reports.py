@@ -16,17 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from tui_api import __version__
+from tui_api.core.collection.variables import looks_secret
 from tui_api.core.http.exchange import Exchange
 from tui_api.core.http.redact import MASK, mask_secrets, redact_headers, redact_url
 from tui_api.core.runner.engine import RequestResult, RunResult
 
-SECRET_NAME = re.compile(r"token|secret|password|passwd|api[_-]?key|apikey|auth|session|cookie|credential",
-                         re.IGNORECASE)
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def looks_secret(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
 
 
 def _xml_text(text: str) -> str:
