@@ -249,3 +249,15 @@ def _same_data(left: str, right: str) -> bool:
         return yaml.load(left, Loader=loader) == yaml.load(right, Loader=loader)
     except yaml.YAMLError:
         return False
+
+
+def dumps_items(items: list[Any]) -> str:
+    """Requests/folders as the YAML list items a collection's `requests:` holds (for printing a
+    converted request so it can be pasted into a file)."""
+    from tui_api.core.collection.yaml_write import item_plain, styled
+
+    mapping, sequence, offset = DEFAULT_INDENT
+    yaml = _yaml((mapping, sequence - offset, 0))
+    stream = io.StringIO()
+    yaml.dump([styled(item_plain(item)) for item in items], stream)
+    return stream.getvalue()
