@@ -30,7 +30,7 @@ EPILOG = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     from tui_api.core.auth.kinds import KINDS, all_plain_field_names
 
-    parser = subparsers.add_parser("auth", help="manage auth profiles (secrets in the OS keyring)",
+    parser = subparsers.add_parser("auth", allow_abbrev=False, help="manage auth profiles (secrets in the OS keyring)",
                                    description="Manage auth profiles.", epilog=EPILOG)
     add_common(parser)
     actions = parser.add_subparsers(dest="auth_action", metavar="ACTION")
@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         group.add_argument("--personal", action="store_true", help="the personal profiles file (default for new profiles)")
         group.add_argument("--collection", metavar="FILE", help="a collection file (shared with your team)")
 
-    set_p = actions.add_parser("set", help="create or change a profile, or replace its secret",
+    # allow_abbrev=False: `--token SECRET` must not be taken as `--token-url` and written to a file.
+    set_p = actions.add_parser("set", allow_abbrev=False, help="create or change a profile, or replace its secret",
                                description="Create or change a profile. With no field options on an existing "
                                "profile, only its secret is replaced (key rotation).", epilog=EPILOG)
     add_common(set_p)
@@ -84,7 +85,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _stores(collection_file: str | None) -> tuple[ProfileStore, SecretStore]:
     from tui_api.core.auth.profiles import ProfileStore
-    from tui_api.core.auth.secrets import SecretStore
 
     collection = None
     if collection_file:
@@ -97,7 +97,14 @@ def _stores(collection_file: str | None) -> tuple[ProfileStore, SecretStore]:
             from tui_api.core.collection.model import Collection
 
             collection = Collection(name=path.stem, path=str(path))
-    return ProfileStore(collection), SecretStore()
+    return ProfileStore(collection), secret_store()
+
+
+def secret_store() -> SecretStore:
+    """The OS keyring with the env-var fallback (a seam: tests swap in an in-memory keyring)."""
+    from tui_api.core.auth.secrets import SecretStore
+
+    return SecretStore()
 
 
 def _read_secrets(profile: str, fields: list, from_stdin: bool) -> dict[str, str]:

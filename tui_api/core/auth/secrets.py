@@ -1,7 +1,8 @@
 """Where secrets live: the OS keyring, or an environment variable on headless machines.
 
     keyring   service "tui-api", one entry per profile field, username "{profile}:{field}"
-              (an OAuth token cache entry is "{profile}:token": the token with its expiry, as JSON)
+              (the OAuth token cache is entry "{profile}:@token": the token with its expiry, as JSON;
+              "@" keeps it apart from any field, such as a bearer profile's "token")
     env       TUI_API_SECRET_<PROFILE>_<FIELD>, upper-cased, every non-alphanumeric character -> "_"
               e.g. profile "pet-store", field "client_secret" -> TUI_API_SECRET_PET_STORE_CLIENT_SECRET
 
@@ -25,6 +26,7 @@ from tui_api.core.errors import AuthError
 
 SERVICE = "tui-api"
 ENV_PREFIX = "TUI_API_SECRET_"
+TOKEN_ENTRY = "@token"
 Source = Literal["env", "keyring", "missing", "no-keyring", "locked", "error"]
 
 NO_KEYRING_FIX = (
@@ -212,7 +214,7 @@ class SecretStore:
 
     def get_token(self, profile: str) -> dict[str, Any] | None:
         try:
-            raw = self._call("get_password", f"{profile}:token")
+            raw = self._call("get_password", f"{profile}:{TOKEN_ENTRY}")
         except _Unavailable:
             return None
         if not raw:
@@ -225,12 +227,12 @@ class SecretStore:
 
     def set_token(self, profile: str, data: dict[str, Any]) -> None:
         try:
-            self._call("set_password", f"{profile}:token", json.dumps(data))
+            self._call("set_password", f"{profile}:{TOKEN_ENTRY}", json.dumps(data))
         except _Unavailable:
             pass
 
     def delete_token(self, profile: str) -> None:
         try:
-            self._call("delete_password", f"{profile}:token")
+            self._call("delete_password", f"{profile}:{TOKEN_ENTRY}")
         except _Unavailable:
             pass
