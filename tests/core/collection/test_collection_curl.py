@@ -88,11 +88,21 @@ def test_firefox_one_line_post_and_transport_headers() -> None:
     assert any(w.startswith("dropped Accept-Encoding, Connection, TE") for w in warnings)
 
 
-def test_firefox_compressed_keeps_encoded_query_whole() -> None:
+def test_firefox_compressed_splits_an_encoded_query() -> None:
     request, warnings = parse_curl(corpus("firefox_get_compressed.txt"))
-    # %20 would come back as '+': the query stays in the URL byte for byte
-    assert request.url == "https://docs.example.com/search?q=caf%C3%A9%20menu&lang=fr" and request.query == []
+    assert request.url == "https://docs.example.com/search"
+    assert request.query == [("q", "café menu"), ("lang", "fr")]
     assert not any("--compressed" in w for w in warnings)
+
+
+@pytest.mark.parametrize("url", [
+    "https://s3.example.com/b/k?X-Amz-Signature=ab%2Fcd&X-Amz-Date=20260101T000000Z",
+    "https://h/search?q=a+b",
+    "https://h/x?flag",
+])
+def test_query_that_would_not_re_encode_the_same_stays_in_the_url(url: str) -> None:
+    request, _ = parse_curl(f"curl '{url}'")
+    assert request.url == url and request.query == []
 
 
 def test_hand_written_options() -> None:

@@ -24,7 +24,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from tui_api.core.collection.curl_tokens import split_command
 from tui_api.core.collection.model import Body, MultipartPart, Request
@@ -79,6 +79,7 @@ _SHORT_WITH_VALUE = {opt[1] for opt in _VALUE_OPTIONS if len(opt) == 2}
 _SHORT_FLAGS = {opt[1] for opt in list(_FLAG_OPTIONS) + list(_OUTPUT_FLAGS) if len(opt) == 2}
 
 SecretsMode = Literal["reference", "keep"]
+_QUERY_SAFE = "{}$/:@!*'(),;~"
 
 
 @dataclass
@@ -130,6 +131,7 @@ class _Parser:
         self.urls: list[str] = []
         self.method: str | None = None
         self.headers: list[tuple[str, str]] = []
+        self.removed: set[str] = set()  # `-H 'Name:'` removes a header curl would add
         self.data: list[str] = []  # pieces joined with '&'
         self.data_file: str | None = None
         self.json_flag = False
@@ -247,7 +249,10 @@ class _Parser:
                 self.warnings.append(f"-H {value!r}: not a 'Name: value' header, not imported")
             return
         if not rest.strip():
-            self.warnings.append(f"-H {value!r}: removes curl's own {name.strip()} header; not imported")
+            if name.strip().lower() == "content-type":
+                self.removed.add("content-type")  # the body goes without one, as tui-api sends text
+            else:
+                self.warnings.append(f"-H {value!r}: removes curl's own {name.strip()} header; not imported")
             return
         self.headers.append((name.strip(), rest.strip()))
 
@@ -264,7 +269,7 @@ class _Parser:
         """curl's forms: `content`, `=content`, `name=content`, `@file`, `name@file`."""
         if "=" in value:
             name, _, content = value.partition("=")
-            self.data.append(_encode(content) if not name else f"{_encode(name, safe_name=True)}={_encode(content)}")
+            self.data.append(_encode(content) if not name else f"{_encode(name)}={_encode(content)}")
             return
         if "@" in value:
             self.warnings.append(f"--data-urlencode {value}: reading the value from a file is not imported")
@@ -323,7 +328,7 @@ class _Parser:
             headers = _drop_header(headers, "content-type", lambda v: v.lower().startswith("multipart/form-data"))
         elif self.data_file:
             body = Body("file", self.data_file)
-            if content_type is None:
+            if content_type is None and "content-type" not in self.removed:
                 headers.append(("Content-Type", "application/json" if self.json_flag else "application/x-www-form-urlencoded"))
         elif data is not None:
             body, headers = self.body_from_data(data, headers, content_type)
@@ -348,6 +353,8 @@ class _Parser:
 
     def body_from_data(self, data: str, headers: list[tuple[str, str]],
                        content_type: str | None) -> tuple[Body, list[tuple[str, str]]]:
+        if content_type is None and "content-type" in self.removed and not self.json_flag:
+            return Body("text", data), headers
         ctype = (content_type or ("application/json" if self.json_flag else "application/x-www-form-urlencoded")).lower()
         if "json" in ctype:
             try:
@@ -431,10 +438,8 @@ def _number(value: str) -> float | int:
     return int(number) if number.is_integer() else number
 
 
-def _encode(value: str, *, safe_name: bool = False) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="" if not safe_name else "")
+def _encode(value: str) -> str:
+    return quote(value, safe="")
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -458,27 +463,23 @@ def _form_pairs(data: str) -> list[tuple[str, str]] | None:
         return None
 
 
-def _split_query(url: str) -> tuple[str, list[tuple[str, str]]]:
-    """Split the query into pairs when re-encoding it gives the same URL; otherwise keep it whole
-    (a signed URL must stay byte for byte)."""
-    if "{{" in url:
-        return url, []
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url, []
-    if not parts.query:
-        return url, []
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    try:
-        import httpx
+def encode_query(pairs: list[tuple[str, str]]) -> str:
+    """The query string for pairs, percent-encoded, keeping `{{variables}}` readable. Export writes
+    queries with it and import splits a URL's query only when it gives the same text back."""
+    return "&".join(f"{quote(k, safe=_QUERY_SAFE)}={quote(v, safe=_QUERY_SAFE)}" for k, v in pairs)
 
-        rebuilt = str(httpx.QueryParams(pairs))
-    except Exception:
+
+def _split_query(url: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split the query into pairs when re-encoding them gives the same text; otherwise keep it
+    whole (a signed URL must stay byte for byte)."""
+    base, sep, rest = url.partition("?")
+    if not sep or not rest:
         return url, []
-    if rebuilt != parts.query or not pairs:
+    query, hash_sep, fragment = rest.partition("#")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not pairs or encode_query(pairs) != query:
         return url, []
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", parts.fragment)), pairs
+    return base + (hash_sep + fragment if hash_sep else ""), pairs
 
 
 def _multipart_parts(data: str, content_type: str, warnings: list[str]) -> list[MultipartPart] | None:
@@ -522,12 +523,14 @@ def _variable_name(header: str, taken: dict[str, str]) -> str:
 
 
 def _request_name(request: Request) -> str:
-    try:
-        parts = urlsplit(request.url)
-        path = parts.path or "/"
-        host = parts.netloc
-    except ValueError:
-        path, host = request.url, ""
-    if "{{" in request.url and not host:
-        path = request.url
+    """`METHOD /path`, the way API docs name an endpoint (a `{{base_url}}` prefix is not the path)."""
+    url = request.url
+    without_base = re.sub(r"^\{\{[^{}]+\}\}", "", url)
+    if without_base != url:
+        path = without_base.split("?", 1)[0] or "/"
+    else:
+        try:
+            path = urlsplit(url).path or "/"
+        except ValueError:
+            path = url
     return f"{request.method} {path}"[:80]
