@@ -172,7 +172,8 @@ class MainScreen(Screen[None]):
     def validate_spec(self, document: object) -> None:
         try:
             from tui_api.core.spec import validate_spec
-        except ImportError:
+        except ImportError:  # no validator in this build: nothing pending
+            self.post_message(SpecWarnings([]))
             return
         try:
             found = list(validate_spec(document))
@@ -284,7 +285,9 @@ class MainScreen(Screen[None]):
 
     @on(EndpointTree.OperationSelected)
     def _operation_selected(self, message: EndpointTree.OperationSelected) -> None:
-        self.open_operation(message.operation)
+        op = message.operation
+        self.editor.operation_info.show_message(f"Opening {op.method} {op.path} … resolving its references")
+        self.open_operation(op)
 
     @on(OperationLoaded)
     def _operation_loaded(self, message: OperationLoaded) -> None:

@@ -57,7 +57,7 @@ class KeyValueRow(Horizontal):
         return self.query_one(".kv-key", Input).value, self.query_one(".kv-value", Input).value
 
 
-class KeyValueTable(VerticalScroll):
+class KeyValueTable(VerticalScroll, can_focus=False):
     """Editable ordered pairs. `pairs()` returns the rows with a non-blank name."""
 
     DEFAULT_CSS = """
