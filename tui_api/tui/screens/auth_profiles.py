@@ -32,6 +32,7 @@ class AuthProfilesScreen(ModalScreen[None]):
         Binding("ctrl+s", "save", "Save", id="auth-save"),
         Binding("ctrl+t", "test", "Test / fetch token", id="auth-test"),
         Binding("ctrl+n", "new", "New profile", id="auth-new"),
+        Binding("ctrl+d", "delete", "Delete profile", id="auth-delete"),
         Binding("ctrl+r", "reveal", "Reveal secret", id="auth-reveal"),
     ]
 
@@ -99,7 +100,7 @@ class AuthProfilesScreen(ModalScreen[None]):
         if self.profiles_store.collection is not None:
             where.insert(0, ("collection (shared)", "collection"))
         with Vertical(id="auth-frame"):
-            yield Label("Auth profiles: enter opens, ctrl+s saves, ctrl+t tests, ctrl+n new, esc closes")
+            yield Label("Auth profiles: enter opens, ctrl+s saves, ctrl+t tests, ctrl+n new, ctrl+d deletes, ctrl+r reveals, esc closes")
             with Horizontal():
                 yield OptionList(id="auth-list")
                 with VerticalScroll(id="auth-form"):
@@ -234,7 +235,6 @@ class AuthProfilesScreen(ModalScreen[None]):
             self._values[field_id[len("auth-field-"):]] = event.value
             if field_id == "auth-field-token":
                 self._show_jwt()
-        self._delete_armed = None
 
     @on(Select.Changed)
     async def _select_changed(self, event: Select.Changed) -> None:
@@ -341,7 +341,7 @@ class AuthProfilesScreen(ModalScreen[None]):
             return
         if self._delete_armed != profile.name:
             self._delete_armed = profile.name
-            self._status(f"delete '{profile.name}' and its keyring secrets? press Delete again to confirm", error=True)
+            self._status(f"delete '{profile.name}' and its keyring secrets? press Delete (ctrl+d) again to confirm", error=True)
             return
         try:
             self.profiles_store.remove(profile.name, profile.origin)
