@@ -24,13 +24,14 @@ from tui_api.tui.screens.auth_profiles import AuthProfilesScreen  # noqa: E402
 class Host(App):
     """The smallest app that shows the screen, as the real app's key binding will."""
 
-    def __init__(self, profiles: ProfileStore, secrets: SecretStore) -> None:
+    def __init__(self, profiles: ProfileStore, secrets: SecretStore, **options) -> None:
         super().__init__()
         self.profiles = profiles
         self.secrets = secrets
+        self.options = options
 
     def on_mount(self) -> None:
-        self.push_screen(AuthProfilesScreen(self.profiles, self.secrets))
+        self.push_screen(AuthProfilesScreen(self.profiles, self.secrets, **self.options))
 
 
 @pytest.fixture
@@ -167,3 +168,30 @@ async def test_edit_shows_jwt_expiry_and_delete_needs_confirmation():
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AuthProfilesScreen)
+
+
+async def test_a_spec_security_scheme_becomes_a_profile(oauth):
+    from tui_api.core.auth.spec import profiles_from_security_schemes
+
+    schemes = {"petstore_key": {"type": "apiKey", "in": "query", "name": "api_key"},
+               "oidc": {"type": "openIdConnect", "openIdConnectUrl": "x"}}
+    secrets = SecretStore.in_memory()
+    app = Host(ProfileStore(), secrets, suggestions=profiles_from_security_schemes(schemes))
+    async with app.run_test(size=(120, 44)) as pilot:
+        await pilot.pause()
+        option_list = app.screen.query_one("#auth-list", OptionList)
+        assert [option_list.get_option_at_index(i).id for i in range(option_list.option_count)] == ["spec:petstore_key"]
+        option_list.focus()
+        option_list.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#auth-name", Input).value == "petstore_key"
+        assert app.screen.query_one("#auth-field-in", Select).value == "query"
+        assert app.screen.query_one("#auth-field-name", Input).value == "api_key"
+        await type_into(pilot, "#auth-field-key", "spec-key-value")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "saved 'petstore_key' (personal)" in status(app)
+        assert load_personal()["petstore_key"].fields == {"in": "query", "name": "api_key"}
+        assert secrets.get("petstore_key", "key") == "spec-key-value"
+        assert [option_list.get_option_at_index(i).id for i in range(option_list.option_count)] == ["petstore_key"]

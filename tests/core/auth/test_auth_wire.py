@@ -83,6 +83,7 @@ async def test_bearer_jwt_valid_is_sent_expired_is_refused_before_sending(oauth_
     assert seen["headers"]["authorization"] == f"Bearer {fresh}"
 
     memory_store.set("jwt", "token", make_unsigned_jwt({"sub": "svc", "exp": int(time.time()) - 120}))
+    provider.reload()  # what the TUI does after the profiles screen saved a change
     with pytest.raises(AuthError, match=r"auth profile 'jwt'.*EXPIRED"):
         await send(provider, "jwt", oauth_server.base_url + "/echo/expired")
     assert oauth_server.api_requests == []  # nothing reached /api; and /echo/expired was never asked
@@ -152,3 +153,41 @@ def test_provider_reports_sensitive_names_and_secret_values(memory_store):
     provider("h")
     assert provider.secret_values() == ["header-secret-1"]
     assert provider.all_sensitive_names() == (["Authorization", "X-Team-Key"], ["token"])
+
+
+class CountingKeyring:
+    def __init__(self) -> None:
+        self.reads = 0
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def test_a_burst_reads_the_keyring_once_and_a_rotated_key_is_seen_later():
+    from tui_api.core.auth.secrets import SecretStore
+
+    backend = CountingKeyring()
+    store = SecretStore(backend, environ={})
+    store.set("k", "key", "first-key")
+    now = [100.0]
+    provider = make_auth_provider(Collection(auth_profiles={"k": {"kind": "apikey"}}), store, clock=lambda: now[0])
+    for _ in range(50):
+        auth = provider("k")
+    assert backend.reads == 1 and auth.key == "first-key"
+    store.set("k", "key", "rotated-key")
+    now[0] += 10  # past the provider's few seconds of reuse
+    assert provider("k").key == "rotated-key" and backend.reads == 2
+    store.delete("k", "key")
+    now[0] += 10
+    with pytest.raises(AuthError):
+        provider("k")
+    with pytest.raises(AuthError):  # a failure is not cached either way
+        provider("k")

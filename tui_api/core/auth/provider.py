@@ -105,30 +105,50 @@ class ProfileAuthProvider:
         store: SecretStore,
         *,
         clock: Callable[[], float] = time.time,
+        cache_seconds: float = 5.0,
     ) -> None:
         self.profiles = profiles
+        self.cache_seconds = cache_seconds
         self.store = store
         self.clock = clock
         self._oauth: dict[str, ClientCredentialsAuth] = {}
+        self._built: dict[str, tuple[httpx.Auth, float]] = {}
         self._secrets: set[str] = set()
 
     def profile(self, name: str) -> AuthProfile:
         return self.profiles.get(name)
 
+    def reload(self) -> None:
+        """Forget what was read (profiles, secrets), e.g. after the profiles screen saved a change.
+        OAuth tokens stay cached: a changed profile or secret gets a new fingerprint anyway."""
+        self._built.clear()
+
     def __call__(self, name: str) -> httpx.Auth:
+        """The Auth for `name`, reused for `cache_seconds` so a burst of requests does not read the
+        profiles file and the keyring for each one, while a rotated key or an edited profile takes
+        effect a few seconds later without a restart. Failures are never cached."""
+        now = self.clock()
+        entry = self._built.get(name)
+        if entry is not None and now - entry[1] < self.cache_seconds:
+            built = entry[0]
+            if isinstance(built, BearerAuth):
+                built.check_not_expired()
+            return built
         profile = self.profile(name)
         secrets = read_secrets(profile, self.store)
         self._secrets.update(v for v in secrets.values() if v)
         if profile.kind == "oauth2_client_credentials":
             creds = client_credentials(profile, secrets)
             cached = self._oauth.get(name)
-            if cached is not None and cached.creds.fingerprint() == creds.fingerprint():
-                return cached
+            if cached is None or cached.creds.fingerprint() != creds.fingerprint():
+                cached = build_auth(profile, secrets, store=self.store, clock=self.clock)  # type: ignore[assignment]
+                assert isinstance(cached, ClientCredentialsAuth)
+                self._oauth[name] = cached
+            auth: httpx.Auth = cached
+        else:
             auth = build_auth(profile, secrets, store=self.store, clock=self.clock)
-            assert isinstance(auth, ClientCredentialsAuth)
-            self._oauth[name] = auth
-            return auth
-        return build_auth(profile, secrets, store=self.store, clock=self.clock)
+        self._built[name] = (auth, now)
+        return auth
 
     def sensitive_names(self, name: str) -> tuple[list[str], list[str]]:
         profile = self.profiles.find(name)

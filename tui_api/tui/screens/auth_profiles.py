@@ -1,6 +1,11 @@
 """The auth profiles screen: list, create, edit, test ("fetch a token now") and delete profiles.
 
     AuthProfilesScreen(profiles_store, secret_store)   # a ProfileStore and a SecretStore
+    AuthProfilesScreen(profiles_store, secret_store, select="prod",
+                       suggestions=profiles_from_security_schemes(document.security_schemes))
+
+`suggestions` are profiles made from the open spec's security schemes: listed as "from the spec"
+until saved, so creating the profile a spec asks for is: pick it, type the secret, save.
 
 Plain fields go to the profile's file (personal or collection), secret fields only to the keyring.
 Secret inputs are masked (ctrl+r reveals the focused one). The form is never cleared by an error:
@@ -83,10 +88,18 @@ class AuthProfilesScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, profiles_store: ProfileStore, secret_store: SecretStore, *, select: str | None = None) -> None:
+    def __init__(
+        self,
+        profiles_store: ProfileStore,
+        secret_store: SecretStore,
+        *,
+        select: str | None = None,
+        suggestions: dict[str, AuthProfile] | None = None,
+    ) -> None:
         super().__init__()
         self.profiles_store = profiles_store
         self.secret_store = secret_store
+        self.suggestions = dict(suggestions or {})
         self._initial = select
         self._editing: AuthProfile | None = None  # the saved profile the form was loaded from
         self._values: dict[str, str] = {}  # every field typed so far, kept across kind switches
@@ -151,6 +164,9 @@ class AuthProfilesScreen(ModalScreen[None]):
             return
         for name, profile in profiles.items():
             option_list.add_option(Option(f"{name}  [dim]{profile.kind} · {profile.origin}[/]", id=name))
+        for name, profile in self.suggestions.items():
+            if name not in profiles:
+                option_list.add_option(Option(f"{name}  [dim]{profile.kind} · from the spec[/]", id=f"spec:{name}"))
 
     def _field_id(self, name: str) -> str:
         return f"auth-field-{name}"
@@ -247,7 +263,15 @@ class AuthProfilesScreen(ModalScreen[None]):
 
     @on(OptionList.OptionSelected, "#auth-list")
     async def _profile_chosen(self, event: OptionList.OptionSelected) -> None:
-        profile = self.profiles_store.find(event.option_id or "")
+        option_id = event.option_id or ""
+        if option_id.startswith("spec:") and option_id[5:] in self.suggestions:
+            suggestion = self.suggestions[option_id[5:]]
+            await self._load(AuthProfile(suggestion.name, suggestion.kind, dict(suggestion.fields), "personal"))
+            self._editing = None
+            await self._build_fields()
+            self._status(f"from the spec's security scheme '{suggestion.name}': fill in the rest and save")
+            return
+        profile = self.profiles_store.find(option_id)
         if profile is not None:
             await self._load(profile)
 
