@@ -189,3 +189,17 @@ def test_cli_against_the_real_keyring(real_keyring_store, tmp_path, files_contai
         done = run("auth", "rm", name)
     assert done.returncode == 0, done.stderr
     assert SecretStore(environ={}).lookup(name, "token").source == "missing"
+
+
+def test_auth_commands_never_import_textual(tmp_path):
+    code = (
+        "import sys\n"
+        "from tui_api.cli.main import main\n"
+        "main(['auth', 'list'])\n"
+        "main(['auth', 'set', 'x', '--kind', 'bearer', '--no-secret'])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print('LOADED', bad)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=_cli_env(tmp_path), capture_output=True, text=True,
+                          timeout=60)
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
