@@ -179,6 +179,8 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     plan = build_plan(collection, static, folders=args.folder, names=args.request, known_profiles=known_profiles)
     if provider_error and any(p.auth for p in plan.requests):
         plan.problems.append(provider_error)
+    elif auth_provider is not None and not plan.problems:
+        plan.problems.extend(_auth_problems(auth_provider, plan))
     if plan.problems:
         return _collection_problems(CollectionError(
             f"{len(plan.problems)} problem(s); nothing was sent", path=args.collection, problems=plan.problems))
@@ -224,6 +226,20 @@ def _auth(collection):
     except Exception:  # noqa: BLE001 - redaction falls back to the built-in header list
         pass
     return provider, known, headers, None
+
+
+def _auth_problems(auth_provider, plan) -> list[str]:
+    """Apply each profile the run uses once, before sending: a missing secret or an expired
+    token is a setup problem (exit 2), not a failed request."""
+    from tui_api.core.errors import TuiApiError
+
+    problems: list[str] = []
+    for profile in dict.fromkeys(p.auth for p in plan.requests if p.auth):
+        try:
+            auth_provider(profile)
+        except TuiApiError as exc:
+            problems.append(f"auth profile '{profile}': {exc}")
+    return problems
 
 
 def _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers) -> ExitCode:

@@ -279,3 +279,43 @@ def test_ctrl_c_cancels_and_writes_reports(tmp_path, faulty):
     cases = ET.parse(junit).getroot().find("testsuite").findall("testcase")
     assert [c.find("skipped") is not None for c in cases] == [False, True, True]
     assert faulty.hits.get("/ok?later", 0) == 0
+
+
+def test_auth_profile_is_applied_and_its_secret_never_reported(tmp_path, faulty, capsys, monkeypatch):
+    monkeypatch.setenv("TUI_API_SECRET_TEAM_KEY", "team-secret-value-999")
+    path = write(tmp_path, f"""\
+        version: 1
+        auth: team
+        auth_profiles:
+          team: {{kind: apikey, in: header, name: X-Team-Key}}
+        requests:
+          - name: with key
+            url: "{faulty.url('/echo')}"
+            expect: {{status: 200, json: {{"$.headers['X-Team-Key']": {{exists: true}}}}}}
+          - name: without
+            url: "{faulty.url('/echo?none')}"
+            auth: none
+        """)
+    report = tmp_path / "r.json"
+    code = main(["run", str(path), "--report", f"json:{report}"])
+    assert code == 0, capsys.readouterr()
+    assert faulty.headers["/echo"][0]["X-Team-Key"] == "team-secret-value-999"
+    assert "X-Team-Key" not in faulty.headers["/echo?none"][0]
+    text = report.read_text()
+    assert "team-secret-value-999" not in text
+    data = json.loads(text)
+    assert data["requests"][0]["auth_profile"] == "team" and data["requests"][1]["auth_profile"] is None
+
+
+def test_missing_auth_secret_is_exit_2_before_sending(tmp_path, faulty, capsys, monkeypatch):
+    monkeypatch.delenv("TUI_API_SECRET_GHOSTLY_TOKEN", raising=False)
+    path = write(tmp_path, f"""\
+        version: 1
+        auth_profiles:
+          ghostly: {{kind: bearer}}
+        requests:
+          - {{name: needs token, url: "{faulty.url('/echo')}", auth: ghostly}}
+        """)
+    assert main(["run", str(path)]) == 2
+    assert "ghostly" in capsys.readouterr().err
+    assert sum(faulty.hits.values()) == 0

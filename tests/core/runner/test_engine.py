@@ -185,3 +185,21 @@ async def test_schema_check_against_the_demo_spec(demo_server, tmp_path):
     assert listed.outcome == "passed" and listed.checks[0].passed, listed.checks[0].message
     assert wrong.outcome == "failed" and "is not of type 'object'" in wrong.checks[0].actual
     assert unknown.outcome == "passed" and unknown.checks[0].skipped and "no schema known" in unknown.checks[0].message
+
+
+async def test_rate_spaces_request_starts(faulty):
+    import time
+
+    scheduled: list[float] = []
+
+    async def record(seconds):
+        scheduled.append(time.monotonic() + seconds)  # when this start was due
+        await asyncio.sleep(0)
+
+    coll = collection(*[Request(f"r{i}", "GET", faulty.url(f"/ok?{i}")) for i in range(5)])
+    result = await run(coll, sleep=record, rate=2.0, retries=0)
+    assert [r.outcome for r in result.results] == ["passed"] * 5
+    # the fake sleep does not wait, so every later start is owed one more slot of 1/rate s
+    assert len(scheduled) == 4
+    gaps = [b - a for a, b in zip(scheduled, scheduled[1:])]
+    assert gaps == pytest.approx([0.5, 0.5, 0.5], abs=0.05)

@@ -22,12 +22,14 @@ class Exchange:
     method: str
     url: str
     request_headers: list[tuple[str, str]]  # as sent, secrets redacted
-    request_body: bytes | None = None  # as sent (truncated), secrets are never in bodies we build
+    # bodies stay out of repr(): asyncio formats task results with repr (signal.getsignal does on
+    # every asyncio.run), and a run's results would otherwise turn into tens of MB of text
+    request_body: bytes | None = field(default=None, repr=False)  # as sent (truncated)
     status: int | None = None
     reason: str = ""
     http_version: str = ""
     headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""  # at most the configured limit
+    body: bytes = field(default=b"", repr=False)  # at most the configured limit
     body_size: int = 0  # the full size received
     truncated: bool = False
     elapsed_ms: float = 0.0  # total, including retries

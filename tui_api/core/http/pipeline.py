@@ -38,6 +38,7 @@ class SendOptions:
     idempotency_key: bool = False
     secret_headers: tuple[str, ...] = ()
     timeout: float | None = None  # per-attempt read/write timeout for this request (client default if None)
+    follow_redirects: bool | None = None  # None: the client's setting
 
 
 async def execute(
@@ -76,4 +77,5 @@ async def execute(
         max_body=options.max_body,
         total_timeout=options.total_timeout,
         secret_headers=options.secret_headers,
+        follow_redirects=options.follow_redirects,
     )

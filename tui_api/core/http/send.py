@@ -121,6 +121,7 @@ async def send_exchange(
     total_timeout: float | None = None,
     redacted_headers: list[tuple[str, str]] | None = None,
     secret_headers: tuple[str, ...] = (),
+    follow_redirects: bool | None = None,
 ) -> Exchange:
     """Send (with the client's retries) and record the exchange. Bodies beyond `max_body` are
     counted, not kept. The request headers recorded are those actually sent (auth, correlation ID
@@ -145,7 +146,10 @@ async def send_exchange(
     sent: list[httpx.Request] = [request]
 
     async def run() -> None:
-        response = await client.send(request, auth=auth, stream=True)
+        if follow_redirects is None:
+            response = await client.send(request, auth=auth, stream=True)
+        else:
+            response = await client.send(request, auth=auth, stream=True, follow_redirects=follow_redirects)
         sent[0] = response.request
         try:
             exchange.status = response.status_code
@@ -153,20 +157,26 @@ async def send_exchange(
             exchange.http_version = response.http_version
             exchange.headers = list(response.headers.multi_items())
             exchange.url = str(response.url)
-            kept = bytearray()
+            # chunks joined once at the end: one allocation of the exact size, instead of a
+            # growing buffer plus a copy (which fragments the heap and keeps RSS up on big bodies)
+            chunks: list[bytes] = []
+            kept = 0
             size = 0
             try:
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
-                    room = max_body - len(kept)
+                    room = max_body - kept
                     if room > 0:
-                        kept += chunk[:room]
+                        piece = chunk if len(chunk) <= room else chunk[:room]
+                        chunks.append(piece)
+                        kept += len(piece)
             except httpx.HTTPError as exc:
                 kind, line = describe_error(exc)
                 exchange.error, exchange.error_kind = f"body broke off after {size} bytes: {line}", kind
-            exchange.body = bytes(kept)
+            exchange.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            del chunks
             exchange.body_size = size
-            exchange.truncated = size > len(kept)
+            exchange.truncated = size > kept
         finally:
             await response.aclose()
 

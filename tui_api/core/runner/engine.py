@@ -132,6 +132,11 @@ class RunResult:
     elapsed_ms: float = 0.0
     interrupted: bool = False
 
+    def __repr__(self) -> str:
+        # compact: asyncio may repr the task holding this (see Exchange.body)
+        return (f"RunResult({self.name!r}, {len(self.results)} results, failures={self.failures}, "
+                f"interrupted={self.interrupted})")
+
     @property
     def failures(self) -> int:
         return sum(1 for r in self.results if r.outcome in ("failed", "error"))
@@ -301,7 +306,7 @@ class Runner:
             wait = self._next_slot - now
             self._next_slot = max(now, self._next_slot) + 1.0 / rate
         if wait > 0:
-            await asyncio.sleep(wait)
+            await self.options.sleep(wait)
 
     # --- one request ---------------------------------------------------------------------------
     async def _one(self, client: httpx.AsyncClient, planned: PlannedRequest) -> None:
@@ -325,15 +330,17 @@ class Runner:
     async def _send_and_check(self, client: httpx.AsyncClient, planned: PlannedRequest) -> RequestResult:
         request = planned.request
         opts = self.options
-        per_request = request.options.get("timeout") if isinstance(request.options, dict) else None
+        extra = request.options if isinstance(request.options, dict) else {}
+        per_request = extra.get("timeout")
+        follow = extra.get("follow_redirects")
         send_options = SendOptions(
             max_body=opts.max_body,
             total_timeout=opts.timeouts.total,
-            idempotency_key=bool(request.options.get("idempotency_key", opts.idempotency_keys))
-            if isinstance(request.options, dict) else opts.idempotency_keys,
+            idempotency_key=bool(extra.get("idempotency_key", opts.idempotency_keys)),
             secret_headers=self.secret_headers,
             timeout=float(per_request) if isinstance(per_request, (int, float)) and not isinstance(per_request, bool)
             else None,
+            follow_redirects=follow if isinstance(follow, bool) else None,
         )
         try:
             exchange = await execute(
