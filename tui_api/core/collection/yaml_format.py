@@ -205,6 +205,9 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     if target is None:
         raise CollectionError("this collection has never been saved", hint="choose a file name to save it to")
     text = dumps_collection(collection)
+    # Never write a file that would not load again (an empty folder, a bad method typed in the TUI):
+    # the error names the problem and the edits stay in memory.
+    doc, _ = read_document(text, str(target), Path(target).stem)
     source: YamlSource | None = collection._source
     newline = source.newline if source else "\n"
     bom = source.bom if source else False
@@ -214,7 +217,6 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     except OSError as exc:
         raise CollectionError(f"cannot save the collection: {exc.strerror or exc}", path=str(target),
                               hint="your changes are still open; check the folder's permissions and disk space") from exc
-    doc = parse_text(text, str(target))
     collection.path = str(target)
     collection._source = YamlSource(
         text=text, doc=doc, baseline=_without_source(collection),
