@@ -150,7 +150,8 @@ async def runner_rate(base: str, count: int, jobs: int, backend: str = "auto", p
 
 
 def memory_child(base: str, count: int, size: int, jobs: int) -> None:
-    """Runs in a fresh process: peak RSS covers only this run."""
+    """Runs in a fresh process: peak RSS covers only this run. Report bodies are kept (64 KiB
+    each, as for a JSON report), the costlier case."""
     from tui_api.core.runner.engine import RunOptions, Runner
     from tui_api.core.runner.plan import build_plan
 

@@ -69,7 +69,7 @@ class RunPrinter:
         if current:
             line += f" | running {current}"
         try:
-            columns = os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns or 80  # 0 on some ptys
         except (OSError, ValueError, AttributeError):
             columns = 80
         self.stream.write(self._paint(line[: max(10, columns - 1)], "dim"))
