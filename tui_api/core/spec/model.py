@@ -64,6 +64,7 @@ class Parameter:
     deprecated: bool = False
     style: str | None = None
     explode: bool | None = None
+    has_example: bool = False  # the spec gives an example or default (the draft request includes it)
 
 
 @dataclass
@@ -89,3 +90,4 @@ class OperationDetail:
     security: list[dict[str, list[str]]] = field(default_factory=list)  # effective requirement (op or global)
     servers: list[Server] = field(default_factory=list)  # effective servers (op, path or global)
     problems: list[str] = field(default_factory=list)
+    response_content_types: list[str] = field(default_factory=list)  # every content type a response declares

@@ -1,0 +1,173 @@
+"""`open_spec`: read, parse and index a spec; `SpecDocument`: its index plus details on demand.
+
+Opening is: read bytes -> content hash -> cached index? (warm: done, the document itself is parsed
+or unpickled only when the first operation is opened) -> else parse -> check kind/version ->
+index -> cache. Nothing on this path resolves schemas or validates: validation is `validate_spec`,
+run in the background by whoever wants it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from tui_api.core.collection.model import Request
+from tui_api.core.errors import SpecError
+from tui_api.core.spec import cache
+from tui_api.core.spec.detail import build_detail
+from tui_api.core.spec.index import SpecIndex, build_index, check_kind
+from tui_api.core.spec.loader import normalise_source, parse_bytes, read_source
+from tui_api.core.spec.model import Operation, OperationDetail, Server
+from tui_api.core.spec.refs import Resolver
+from tui_api.core.spec.request import build_request
+
+Progress = Callable[[str, float], None]  # (stage, fraction done 0..1)
+
+
+class SpecDocument:
+    """An opened spec. Cheap to create from the cache; `detail()` resolves one operation at a time."""
+
+    def __init__(self, source: str, index: SpecIndex, *, digest: str, data: bytes | None,
+                 document: Any | None = None, resolver: Resolver | None = None) -> None:
+        self.source = source
+        self._index = index
+        self._digest = digest
+        self._data = data
+        self._document = document
+        self._resolver = resolver
+        self._details: dict[str, OperationDetail] = {}
+        self._by_key = {op.key: op for op in index.operations}
+        self._lock = threading.Lock()
+
+    # -- the index -------------------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        return self._index.title
+
+    @property
+    def api_version(self) -> str:
+        return self._index.api_version
+
+    @property
+    def spec_version(self) -> str:
+        return self._index.spec_version
+
+    @property
+    def description(self) -> str:
+        return self._index.description
+
+    @property
+    def operations(self) -> list[Operation]:
+        return self._index.operations
+
+    @property
+    def servers(self) -> list[Server]:
+        return self._index.servers
+
+    @property
+    def security_schemes(self) -> dict[str, dict[str, Any]]:
+        return self._index.security_schemes
+
+    @property
+    def security(self) -> list[dict[str, list[str]]]:
+        """The global security requirement ([] = none declared)."""
+        return list(self._index.security or [])
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._index.warnings
+
+    @property
+    def digest(self) -> str:
+        return self._digest
+
+    def operation(self, op_or_key: Operation | str) -> Operation:
+        key = op_or_key.key if isinstance(op_or_key, Operation) else op_or_key
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise SpecError(f"no operation '{key}' in this spec", source=self.source) from None
+
+    # -- the document, loaded lazily on a warm open ----------------------------------------------
+    @property
+    def document(self) -> Any:
+        """The raw parsed document (refs unresolved)."""
+        self._ensure_document()
+        return self._document
+
+    @property
+    def resolver(self) -> Resolver:
+        self._ensure_document()
+        assert self._resolver is not None
+        return self._resolver
+
+    def ensure_loaded(self) -> None:
+        """Load the document now (call it from a worker after a warm open, to make the first
+        `detail()` instant)."""
+        self._ensure_document()
+
+    def _ensure_document(self) -> None:
+        if self._document is not None and self._resolver is not None:
+            return
+        with self._lock:
+            if self._document is None:
+                document = cache.load(self._digest, "doc")
+                if document is None:
+                    data = self._data if self._data is not None else read_source(self.source)
+                    document = parse_bytes(data, self.source)
+                self._document = document
+                self._data = None
+            if self._resolver is None:
+                self._resolver = Resolver(self.source, self._document)
+
+    # -- details on demand -----------------------------------------------------------------------
+    def detail(self, op_or_key: Operation | str) -> OperationDetail:
+        op = self.operation(op_or_key)
+        found = self._details.get(op.key)
+        if found is not None:
+            return found
+        self._ensure_document()
+        assert self._resolver is not None
+        detail = build_detail(op, self._index.locators[op.key], self._index, self._resolver, self._document,
+                              self.source)
+        self._details[op.key] = detail
+        return detail
+
+    def build_request(self, op_or_key: Operation | str, *, server_url: str | None = None,
+                      as_variables: bool = False) -> Request:
+        return build_request(self.detail(op_or_key), server_url=server_url, as_variables=as_variables)
+
+    def __repr__(self) -> str:
+        return f"<SpecDocument {self.source!r} {self.spec_version} {len(self.operations)} operations>"
+
+
+def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None = None) -> SpecDocument:
+    """Open a spec file or http(s) URL. Raises SpecError (one clear line) when it cannot be used."""
+    report = progress or (lambda stage, fraction: None)
+    if not isinstance(source, str) or not source.strip():
+        raise SpecError("no spec given", hint="give a spec file path or an http(s) URL")
+    name = normalise_source(source.strip())
+    report("reading", 0.0)
+    data = read_source(name)
+    if not data.strip():
+        raise SpecError("the file is empty", source=name)
+    digest = cache.content_hash(data)
+    if use_cache:
+        index = cache.load(digest, "index")
+        if isinstance(index, SpecIndex) and not index.external_uris:
+            report("ready", 1.0)
+            return SpecDocument(name, index, digest=digest, data=data)
+    report("parsing", 0.2)
+    document = parse_bytes(data, name)
+    report("indexing", 0.8)
+    spec_version = check_kind(document, name)
+    resolver = Resolver(name, document)
+    index = build_index(document, name, spec_version, resolver)
+    if use_cache and not index.external_uris:
+        report("caching", 0.9)
+        cache.store(digest, "index", index)
+        if not data.lstrip()[:1] in (b"{", b"["):
+            cache.store(digest, "doc", document)
+    report("ready", 1.0)
+    return SpecDocument(name, index, digest=digest, data=None, document=document, resolver=resolver)

@@ -1,0 +1,164 @@
+"""Read a spec's bytes (file or URL) and parse them with the fastest safe parser.
+
+JSON goes through orjson; YAML through PyYAML's C loader (a pure-Python YAML parse of a large spec
+takes tens of seconds). Every failure becomes one `SpecError` line naming the file and, for syntax
+errors, the line and column.
+
+The YAML loader is tuned for specs rather than YAML in general:
+- mapping keys are always strings (`200:` is a response code, not the int 200), taken from the
+  key's source text so `on:` stays "on" rather than "True";
+- unquoted timestamps stay strings (a `default: 2024-12-01` is an example value, not a date object
+  that JSON cannot hold), quoted strings are untouched anyway.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import orjson
+import yaml
+from yaml.nodes import MappingNode, ScalarNode
+
+from tui_api.core.errors import SpecError
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SpecYamlLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with string keys and timestamps kept as text (see module docstring)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+        if isinstance(node, MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                key: Any = key_node.value
+            else:
+                key = str(self.construct_object(key_node, deep=True))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+SpecYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def join_uri(base: str, ref: str) -> str:
+    """Resolve `ref` (a file path or URL, no fragment) against the document `base` that holds it."""
+    if is_url(ref):
+        return ref
+    if is_url(base):
+        return urljoin(base, ref)
+    if ref.startswith("file://"):
+        return os.path.normpath(urlparse(ref).path)
+    return os.path.normpath(os.path.join(os.path.dirname(base), ref))
+
+
+def normalise_source(source: str) -> str:
+    """A stable name for a source: absolute file path, or the URL as given."""
+    if is_url(source):
+        return source
+    if source.startswith("file://"):
+        source = urlparse(source).path
+    return str(Path(source).expanduser().absolute())
+
+
+def read_source(source: str, *, timeout: float = 30.0) -> bytes:
+    """The raw bytes of a spec file or URL. Raises SpecError with one clear line."""
+    if is_url(source):
+        return _fetch(source, timeout=timeout)
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SpecError("file not found", source=source, hint="check the path") from exc
+    except IsADirectoryError as exc:
+        raise SpecError("is a folder, not a spec file", source=source,
+                        hint="give the spec file inside it, e.g. openapi.yaml") from exc
+    except PermissionError as exc:
+        raise SpecError("permission denied", source=source, hint="check the file's permissions") from exc
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", source=source) from exc
+
+
+def _fetch(url: str, *, timeout: float) -> bytes:
+    import httpx
+
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+    except httpx.TimeoutException as exc:
+        raise SpecError(f"timed out after {timeout:g} s", source=url, hint="check the URL or try again") from exc
+    except httpx.HTTPError as exc:
+        raise SpecError(f"cannot fetch: {exc.__class__.__name__}: {exc}", source=url,
+                        hint="check the URL and your network") from exc
+    if response.status_code >= 400:
+        raise SpecError(f"server answered {response.status_code} {response.reason_phrase}", source=url,
+                        hint="check the URL")
+    return response.content
+
+
+def parse_bytes(data: bytes, source: str) -> Any:
+    """Parse JSON or YAML (decided by content, not by file name). Syntax errors carry line:column."""
+    head = data[:512].lstrip()
+    if head.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        head = head[3:]
+    if head[:1] in (b"{", b"["):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            if _looks_like_html(head):
+                raise _not_a_spec("an HTML page", source) from exc
+            try:
+                return _load_yaml(data, source)  # YAML flow style, or JSON with comments
+            except SpecError:
+                pass
+            raise SpecError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno,
+                            column=exc.colno, hint="fix the JSON syntax") from exc
+    if _looks_like_html(head):
+        raise _not_a_spec("an HTML page", source)
+    if head.startswith(b"<"):
+        raise _not_a_spec("an XML document", source)
+    return _load_yaml(data, source)
+
+
+def _load_yaml(data: bytes, source: str) -> Any:
+    try:
+        return yaml.load(data, Loader=SpecYamlLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        raise SpecError(
+            f"invalid YAML: {problem}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="fix the YAML syntax",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise SpecError(f"invalid YAML: {exc}", source=source) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SpecError(f"not a text file: {exc}", source=source) from exc
+
+
+def _looks_like_html(head: bytes) -> bool:
+    lowered = head[:100].lower()
+    return lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def _not_a_spec(what: str, source: str) -> SpecError:
+    return SpecError(f"this is {what}, not an OpenAPI or Swagger spec", source=source,
+                     hint="give the URL or path of the spec document itself")

@@ -1,0 +1,206 @@
+"""Turn an operation's details into an editable `Request`: the request editor's first draft and one
+entry of an imported collection.
+
+Parameters are serialised the way their `style`/`explode` say (form, spaceDelimited,
+pipeDelimited, deepObject for query; simple/label/matrix for path), so the draft is what a
+conforming client would send.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from tui_api.core.collection.model import Body, MultipartPart, Pairs, Request
+from tui_api.core.spec.detail import FORM, MULTIPART, is_json_type
+from tui_api.core.spec.model import OperationDetail, Parameter
+
+_NO_HEADER = ("content-type", "accept", "authorization")  # set by body kind / auth, not as parameters
+
+
+def request_name(detail: OperationDetail) -> str:
+    op = detail.operation
+    return op.summary or op.operation_id or f"{op.method} {op.path}"
+
+
+def split_path(path: str) -> tuple[str, Pairs]:
+    """Real path keys are opaque: `/folders/{id}#update` (a fragment to tell twins apart) and
+    `/v1/messages?beta=true` (a fixed query). The URL path is the part before both."""
+    path = path.split("#", 1)[0]
+    path, _, fixed = path.partition("?")
+    pairs: Pairs = []
+    for chunk in fixed.split("&") if fixed else ():
+        key, _, value = chunk.partition("=")
+        pairs.append((key, value))
+    return path, pairs
+
+
+def build_request(detail: OperationDetail, *, server_url: str | None = None, as_variables: bool = False) -> Request:
+    op = detail.operation
+    if as_variables:
+        base = "{{base_url}}"
+    elif server_url is not None:
+        base = server_url
+    else:
+        base = detail.servers[0].resolved() if detail.servers else ""
+    if op.section == "paths":
+        path, query = split_path(op.path)
+    else:  # a webhook or callback: sent to a receiver the user names (a callback's URL is an expression)
+        base, path, query = ("{{webhook_url}}" if as_variables else (op.path if op.section == "callbacks" else "")), "", []
+    headers: Pairs = []
+    cookies: list[str] = []
+    for param in detail.parameters:
+        if param.location == "path":
+            value = "{{" + param.name + "}}" if as_variables else _path_value(param)
+            path = _fill_path(path, param, value)
+            continue
+        if not param.required and not param.has_example:
+            continue
+        if param.location == "query":
+            query.extend(serialise_query(param))
+        elif param.location == "header" and param.name.lower() not in _NO_HEADER:
+            headers.append((param.name, _scalar_text(param.example, param, ",")))
+        elif param.location == "cookie":
+            cookies.append(f"{param.name}={_scalar_text(param.example, param, ',')}")
+    if cookies:
+        headers.append(("Cookie", "; ".join(cookies)))
+    body = None
+    info = detail.request_body
+    if info is not None and info.content_types:
+        content_type = info.content_type
+        base_type = content_type.split(";", 1)[0].strip().lower()
+        if base_type == FORM:
+            body = Body("form", _form_pairs(info.example))
+        elif base_type == MULTIPART:
+            body = Body("multipart", _multipart_parts(info.example, info.schema))
+        elif is_json_type(content_type):
+            body = Body("json", info.example if info.example is not None else {})
+            if base_type != "application/json" and base_type != "*/*":
+                headers.append(("Content-Type", content_type))
+        else:
+            text = info.example if isinstance(info.example, str) else (
+                "" if info.example is None else json.dumps(info.example, indent=2))
+            body = Body("text", text)
+            headers.append(("Content-Type", content_type))
+    description = op.summary
+    if detail.description and detail.description != op.summary:
+        description = f"{op.summary}\n\n{detail.description}" if op.summary else detail.description
+    return Request(
+        name=request_name(detail),
+        method=op.method,
+        url=_join(base, path),
+        query=query,
+        headers=headers,
+        body=body,
+        description=description.strip(),
+        operation=op.key,
+    )
+
+
+def _join(base: str, path: str) -> str:
+    if not base:
+        return path
+    if not path:
+        return base
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _fill_path(path: str, param: Parameter, value: str) -> str:
+    return path.replace("{" + param.name + "}", value)
+
+
+def _path_value(param: Parameter) -> str:
+    value = param.example
+    if value is None:
+        value = "{" + param.name + "}"
+        return value
+    style = param.style or "simple"
+    explode = bool(param.explode)
+    if isinstance(value, list):
+        sep = "," if not explode or style == "simple" else ("." if style == "label" else f";{param.name}=")
+        text = sep.join(quote(_text(v), safe="") for v in value)
+    elif isinstance(value, dict):
+        if explode:
+            text = ",".join(f"{quote(str(k), safe='')}={quote(_text(v), safe='')}" for k, v in value.items())
+        else:
+            text = ",".join(f"{quote(str(k), safe='')},{quote(_text(v), safe='')}" for k, v in value.items())
+    else:
+        text = quote(_text(value), safe="")
+    if style == "label":
+        return "." + text
+    if style == "matrix":
+        return f";{param.name}={text}"
+    return text
+
+
+def serialise_query(param: Parameter) -> Pairs:
+    """Query pairs for one parameter (values not URL-encoded: httpx does that when sending)."""
+    value = param.example
+    name = param.name
+    style = param.style or "form"
+    explode = True if param.explode is None else bool(param.explode)
+    if value is None:
+        return [(name, "")]
+    if isinstance(value, list):
+        if style == "form" and explode:
+            return [(name, _text(v)) for v in value]
+        sep = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}.get(style, ",")
+        return [(name, sep.join(_text(v) for v in value))]
+    if isinstance(value, dict):
+        if style == "deepObject":
+            return [(f"{name}[{k}]", _text(v)) for k, v in value.items()]
+        if explode:
+            return [(str(k), _text(v)) for k, v in value.items()]
+        return [(name, ",".join(f"{k},{_text(v)}" for k, v in value.items()))]
+    return [(name, _text(value))]
+
+
+def _scalar_text(value: Any, param: Parameter, sep: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return sep.join(_text(v) for v in value)
+    if isinstance(value, dict):
+        if param.explode:
+            return sep.join(f"{k}={_text(v)}" for k, v in value.items())
+        return sep.join(f"{k}{sep}{_text(v)}" for k, v in value.items())
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def _form_pairs(example: Any) -> Pairs:
+    if not isinstance(example, dict):
+        return []
+    pairs: Pairs = []
+    for key, value in example.items():
+        if isinstance(value, list):
+            pairs.extend((str(key), _text(v)) for v in value)
+        else:
+            pairs.append((str(key), _text(value)))
+    return pairs
+
+
+def _multipart_parts(example: Any, schema: dict[str, Any]) -> list[MultipartPart]:
+    parts: list[MultipartPart] = []
+    if not isinstance(example, dict):
+        return parts
+    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    for key, value in example.items():
+        prop = properties.get(key) if isinstance(properties.get(key), dict) else {}
+        if prop.get("format") == "binary" or prop.get("type") == "file" or "contentMediaType" in prop:
+            parts.append(MultipartPart(name=str(key), file=""))  # the user picks the file
+        else:
+            parts.append(MultipartPart(name=str(key), value=_text(value)))
+    return parts
