@@ -150,18 +150,27 @@ async def runner_rate(base: str, count: int, jobs: int, backend: str = "auto", p
 
 
 def memory_child(base: str, count: int, size: int, jobs: int) -> None:
-    """Runs in a fresh process: peak RSS covers only this run. Report bodies are kept (64 KiB
-    each, as for a JSON report), the costlier case."""
-    from tui_api.core.runner.engine import RunOptions, Runner
-    from tui_api.core.runner.plan import build_plan
+    """Runs in a fresh process, so peak RSS covers only this run: the real `tui-api run` path
+    on a collection file, with a JSON report (bodies spooled to disk, 64 KiB of each kept)."""
+    import tempfile
 
-    coll = collection(base, count, path=f"/big/{size}", checks=False)
-    plan = build_plan(coll, {})
+    from tui_api.cli.main import main as cli_main
+    from tui_api.core.collection.model import Collection, Expect, Request
+    from tui_api.core.collection.yaml_format import save_collection
+
+    folder = Path(tempfile.mkdtemp(prefix="tui-api-bench-"))
+    expect = Expect(status=[200], json={"$.data": {"exists": True}})
+    coll = Collection(name="memory", items=[Request(f"r{i}", "GET", f"{base}/big/{size}", expect=expect)
+                                            for i in range(count)])
+    save_collection(coll, folder / "memory.yaml")
+    report = folder / "report.json"
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result = asyncio.run(Runner(coll, plan, variables={}, options=RunOptions(jobs=jobs)).run())
+    code = cli_main(["run", str(folder / "memory.yaml"), "--jobs", str(jobs), "--quiet",
+                     "--report", f"json:{report}"])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    passed = sum(1 for r in result.results if r.outcome == "passed")
-    print(json.dumps({"peak_rss_mb": peak / 1024, "baseline_rss_mb": before / 1024, "passed": passed}))
+    passed = sum(1 for entry in json.loads(report.read_text())["requests"] if entry["outcome"] == "passed")
+    print(json.dumps({"peak_rss_mb": peak / 1024, "baseline_rss_mb": before / 1024, "passed": passed,
+                      "exit_code": code, "report_mb": report.stat().st_size / 1e6}))
 
 
 def memory(base: str, count: int, size: int, jobs: int) -> dict:
@@ -169,6 +178,7 @@ def memory(base: str, count: int, size: int, jobs: int) -> dict:
                           capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise SystemExit(f"memory run failed: {proc.stderr.strip()[-500:]}")
+    # the run's own output (quiet: the summary line) comes first; the measurement is the last line
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

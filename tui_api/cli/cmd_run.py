@@ -250,16 +250,29 @@ def _execute(collection, plan, static, options, reports, args, auth_provider, se
     import signal
 
     from tui_api.cli.run_output import RunPrinter
-    from tui_api.core.runner.engine import Runner
+    from tui_api.core.fileio import write_atomic
+    from tui_api.core.runner.engine import RequestResult, Runner
+    from tui_api.core.runner.reports import JsonReportSpool, junit_xml
     from tui_api.core.runner.schema import SpecSchemas
 
     printer = RunPrinter(sys.stdout, quiet=args.quiet, verbose=args.verbose)
     printer.set_labels([p.label for p in plan.requests])
     base_dir = Path(collection.path).resolve().parent if collection.path else None
     schema_source = SpecSchemas(collection.spec, base_dir) if collection.spec else None
+    spool = (JsonReportSpool(lambda: _secret_values(static, auth_provider), secret_headers)
+             if any(kind == "json" for kind, _ in reports) else None)
+
+    def finished(result: RequestResult) -> None:
+        printer.request_finished(result)
+        if spool is not None:
+            spool.add(result)
+            if result.exchange is not None:  # spooled: memory stays flat however long the run
+                result.exchange.body = b""
+                result.exchange.request_body = None
+
     runner = Runner(collection, plan, variables=static, options=options, auth_provider=auth_provider,
                     schema_source=schema_source, on_start=printer.request_started,
-                    on_result=printer.request_finished, secret_headers=secret_headers)
+                    on_result=finished, secret_headers=secret_headers)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -271,25 +284,27 @@ def _execute(collection, plan, static, options, reports, args, auth_provider, se
         return await runner.run()
 
     printer.start(collection.name, len(plan.requests), options.jobs)
-    result = asyncio.run(main())
+    try:
+        result = asyncio.run(main())
+        written: list[str] = []
+        code = ExitCode(result.exit_code())
+        for kind, path in reports:
+            try:
+                if kind == "junit":
+                    write_atomic(path, junit_xml(result, _secret_values(static, auth_provider)))
+                else:
+                    assert spool is not None
+                    write_atomic(path, spool.chunks(result))
+            except OSError as exc:
+                from tui_api.cli.diagnostics import error
 
-    secrets = _secret_values(static, auth_provider)
-    written: list[str] = []
-    code = ExitCode(result.exit_code())
-    for kind, path in reports:
-        from tui_api.core.fileio import write_atomic
-        from tui_api.core.runner.reports import json_report, junit_xml
-
-        text = junit_xml(result, secrets) if kind == "junit" else json_report(result, secrets, secret_headers)
-        try:
-            write_atomic(path, text)
-        except OSError as exc:
-            from tui_api.cli.diagnostics import error
-
-            error(f"cannot write the {kind} report {path}: {exc.strerror or exc}")
-            code = ExitCode.USAGE if code == ExitCode.OK else code
-            continue
-        written.append(f"{kind} {path}")
+                error(f"cannot write the {kind} report {path}: {exc.strerror or exc}")
+                code = ExitCode.USAGE if code == ExitCode.OK else code
+                continue
+            written.append(f"{kind} {path}")
+    finally:
+        if spool is not None:
+            spool.close()
     printer.summary(result, written)
     return code
 

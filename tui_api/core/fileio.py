@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: str = "utf-8") -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes | str | Iterable[bytes], *, encoding: str = "utf-8") -> None:
     """Write to a temp file in the same folder, fsync it, then rename over `path`.
+
+    `data` may be an iterable of byte chunks, for output too big to hold in memory at once (a
+    run report with thousands of exchanges).
 
     The rename is atomic on POSIX, so readers see the old file or the new one, never a mix.
     The file keeps the mode of the file it replaces.
@@ -16,10 +20,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
+    chunks = [payload] if isinstance(payload, (bytes, bytearray, memoryview)) else payload
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():

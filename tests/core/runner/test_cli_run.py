@@ -319,3 +319,14 @@ def test_missing_auth_secret_is_exit_2_before_sending(tmp_path, faulty, capsys, 
     assert main(["run", str(path)]) == 2
     assert "ghostly" in capsys.readouterr().err
     assert sum(faulty.hits.values()) == 0
+
+
+def test_json_report_is_streamed_in_plan_order_with_concurrency(tmp_path, faulty, capsys):
+    lines = "\n".join(f'  - {{name: r{i}, url: "{faulty.url(f"/delay/{(5 - i) * 40}")}"}}' for i in range(5))
+    path = tmp_path / "c.yaml"
+    path.write_text(f"version: 1\nrequests:\n{lines}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["run", str(path), "--jobs", "5", "--report", f"json:{report}"]) == 0
+    data = json.loads(report.read_text())
+    assert [entry["name"] for entry in data["requests"]] == [f"r{i}" for i in range(5)]
+    assert all(entry["exchange"]["response"]["body"]["data"].startswith('{"ok": true') for entry in data["requests"])

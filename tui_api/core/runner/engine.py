@@ -228,7 +228,10 @@ class Runner:
                            backend=opts.backend, max_connections=max(10, opts.jobs * 2))
 
     def interrupt(self) -> None:
-        """Stop: cancel in-flight requests; what has not started is reported as not run."""
+        """Stop: cancel in-flight requests; what has not started is reported as not run.
+        A second interrupt while the first is being handled ends the run at once."""
+        if self._interrupted:
+            raise KeyboardInterrupt
         self._interrupted = True
         self._stop = True
         for task in list(self._tasks):

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tui_api import __version__
@@ -134,10 +136,13 @@ def _result(result: RequestResult, secrets: list[str], secret_headers: tuple[str
     return entry
 
 
-def json_report(run: RunResult, secrets: Iterable[str] = (), secret_headers: tuple[str, ...] = ()) -> str:
-    secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+def _secret_list(secrets: Iterable[str]) -> list[str]:
+    return sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+
+def _head(run: RunResult) -> dict[str, Any]:
     counts = {k: sum(1 for r in run.results if r.outcome == k) for k in ("passed", "failed", "error", "skipped")}
-    document = {
+    return {
         "tool": "tui-api",
         "version": __version__,
         "collection": run.name,
@@ -147,6 +152,51 @@ def json_report(run: RunResult, secrets: Iterable[str] = (), secret_headers: tup
         "exit_code": run.exit_code(),
         "summary": {"requests": len(run.results), **counts, "retries": run.retries,
                     "p50_ms": run.percentile(0.5), "p95_ms": run.percentile(0.95)},
-        "requests": [_result(r, secrets, secret_headers) for r in run.results],
     }
+
+
+def json_report(run: RunResult, secrets: Iterable[str] = (), secret_headers: tuple[str, ...] = ()) -> str:
+    """The whole report as one string (small runs, tests); `JsonReportSpool` for big ones."""
+    secret_list = _secret_list(secrets)
+    document = {**_head(run), "requests": [_result(r, secret_list, secret_headers) for r in run.results]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+class JsonReportSpool:
+    """Builds the JSON report without holding every body in memory: each finished request is
+    serialised (secrets masked) into a temporary spool file as it finishes, after which the
+    caller may drop its bodies; `chunks()` then streams the document in plan order, masking
+    again with the secrets known at the end (an OAuth token fetched mid-run, for one)."""
+
+    _PLACEHOLDER = "__tui_api_requests__"
+
+    def __init__(self, secrets: Callable[[], Iterable[str]], secret_headers: tuple[str, ...] = ()) -> None:
+        self._secrets = secrets
+        self._secret_headers = secret_headers
+        self._file = tempfile.TemporaryFile()
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def add(self, result: RequestResult) -> None:
+        entry = _result(result, _secret_list(self._secrets()), self._secret_headers)
+        data = json.dumps(entry, ensure_ascii=False, indent=2).encode()
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._where[result.planned.index] = (offset, len(data))
+
+    def chunks(self, run: RunResult) -> Iterator[bytes]:
+        secrets = _secret_list(self._secrets())
+        head = json.dumps({**_head(run), "requests": self._PLACEHOLDER}, ensure_ascii=False, indent=2)
+        before, after = head.split(json.dumps(self._PLACEHOLDER), 1)
+        yield before.encode() + b"["
+        for number, result in enumerate(run.results):
+            where = self._where.get(result.planned.index)
+            if where is None:  # never ran (skipped, interrupted): nothing big to hold
+                text = json.dumps(_result(result, secrets, self._secret_headers), ensure_ascii=False, indent=2)
+            else:
+                self._file.seek(where[0])
+                text = mask_secrets(self._file.read(where[1]).decode(), secrets)
+            yield (b"\n" if number == 0 else b",\n") + text.encode()
+        yield b"\n]" + after.encode() + b"\n"
+
+    def close(self) -> None:
+        self._file.close()
