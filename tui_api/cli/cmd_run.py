@@ -26,6 +26,8 @@ defaults: connect timeout 10 s, read timeout 30 s, 120 s in total per request (r
 Retry-After honoured up to 30 s; POST/PATCH retried only with an Idempotency-Key (collection
 option idempotency_key: true adds one per request); 5 consecutive failures open a host's circuit
 for 30 s; every request carries X-Request-ID (collection option correlation_header, traceparent).
+Collection `options:` may set idempotency_key, correlation_header, traceparent, retries, timeout,
+breaker_threshold, breaker_cool_down, retry_after_cap; the command line wins over them.
 
 exit codes: 0 all passed, 1 a check failed, 2 usage or collection error (nothing sent),
 3 a request could not complete (network error after retries, circuit open), 130 interrupted.

@@ -203,3 +203,15 @@ async def test_rate_spaces_request_starts(faulty):
     assert len(scheduled) == 4
     gaps = [b - a for a, b in zip(scheduled, scheduled[1:])]
     assert gaps == pytest.approx([0.5, 0.5, 0.5], abs=0.05)
+
+
+def test_collection_options_under_command_line_overrides():
+    options = RunOptions.from_collection(
+        {"idempotency_key": True, "correlation_header": "X-Trace", "traceparent": True, "retries": 5,
+         "timeout": 3, "breaker_threshold": 2, "breaker_cool_down": 7, "retry_after_cap": 4},
+        retries=1, jobs=4, bail=None)
+    assert options.idempotency_keys and options.correlation_header == "X-Trace" and options.traceparent
+    assert options.retries == 1 and options.jobs == 4 and options.bail is False
+    assert options.timeouts.read == 3 and options.breaker_threshold == 2
+    assert options.breaker_cool_down == 7.0 and options.retry_after_cap == 4.0
+    assert RunOptions.from_collection({"correlation_header": False}).correlation_header is None

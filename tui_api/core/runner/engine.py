@@ -66,8 +66,10 @@ class RunOptions:
 
     @classmethod
     def from_collection(cls, options: Mapping[str, object], **overrides: object) -> RunOptions:
-        """Collection-wide `options:` (idempotency_key, correlation_header, traceparent, retries,
-        timeout, breaker_threshold, ...) under command-line overrides."""
+        """Collection-wide `options:` under command-line overrides: idempotency_key (bool),
+        correlation_header (name, or false for none), traceparent (bool), retries, timeout (s),
+        breaker_threshold, breaker_cool_down (s), retry_after_cap (s), retry_base_delay (s),
+        retry_max_delay (s)."""
         run = cls()
         if isinstance(options.get("idempotency_key"), bool):
             run.idempotency_keys = bool(options["idempotency_key"])
@@ -79,6 +81,10 @@ class RunOptions:
         for key in ("retries", "breaker_threshold"):
             if isinstance(options.get(key), int) and not isinstance(options.get(key), bool):
                 setattr(run, key, int(options[key]))  # type: ignore[arg-type]
+        for key in ("breaker_cool_down", "retry_after_cap", "retry_base_delay", "retry_max_delay"):
+            value = options.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+                setattr(run, key, float(value))
         if isinstance(options.get("timeout"), (int, float)) and not isinstance(options.get("timeout"), bool):
             run.timeouts = _timeouts_for(float(options["timeout"]))  # type: ignore[arg-type]
         for key, value in overrides.items():
