@@ -6,7 +6,6 @@ unmount), the open spec document and the variables a send resolves against. Scre
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -97,6 +96,9 @@ class TuiApiApp(App[None]):
         self._transport = transport
         self.http_client: httpx.AsyncClient | None = None
         self.main_screen: Any = None
+        from tui_api.tui.workspace import Workspace
+
+        self.workspace = Workspace(server_url=server_url, overrides=self.extra_variables)
 
     def on_mount(self) -> None:
         from tui_api.core.http.send import make_client
@@ -111,21 +113,23 @@ class TuiApiApp(App[None]):
             await self.http_client.aclose()
 
     # --- what a send needs (phase 2 grows these: environments, history, auth) --------------
-    def variables(self) -> dict[str, str]:
-        """Variables for `{{name}}`: the base URL from the spec's server and --var values;
-        `{{$env.NAME}}` reads the OS environment."""
-        values: dict[str, str] = {}
-        if self.server_url:
-            values["base_url"] = self.server_url
-        values.update(self.extra_variables)
-        for name, value in os.environ.items():
-            values[f"$env.{name}"] = value
-        return values
+    def variables(self) -> Any:
+        """The lookup for `{{name}}`: collection < environment < .env < captured < --var, plus
+        `{{$env.NAME}}` and `base_url` from the spec's (or demo's) server."""
+        return self.workspace.context
 
     def record_exchange(self, request: Request, exchange: Exchange) -> None:
         """Called after every completed send (history hooks in here)."""
 
     # --- actions and commands -------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ask before unsaved edits to a collection request are lost."""
+        main = self.main_screen
+        if main is not None and main.has_unsaved():
+            main.guard_unsaved(self.exit)
+            return
+        self.exit()
+
     def action_help(self) -> None:
         from tui_api.tui.screens.help import HelpScreen
 
@@ -146,4 +150,10 @@ class TuiApiApp(App[None]):
                             main.action_save_body)
         yield SystemCommand("Spec warnings", "List the spec's validation warnings (ctrl+w)", main.action_show_warnings)
         yield SystemCommand("Toggle endpoint tree", "Hide or show the left pane (ctrl+b)", main.action_toggle_tree)
+        yield SystemCommand("Save request", "Save the editor's request into the collection (ctrl+s)",
+                            main.action_save_request)
+        yield SystemCommand("Auth profiles", "Create, edit, test and delete auth profiles (f2)", main.action_auth_profiles)
+        yield SystemCommand("Pick environment", "Choose the collection's environment (f3)", main.action_focus_environment)
+        yield SystemCommand("Variables", "Every variable, its value and where it comes from (f4)",
+                            main.action_show_variables)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

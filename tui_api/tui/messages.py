@@ -60,3 +60,20 @@ class BodySaved(Message):
     path: str
     size: int
     error: str | None = None
+
+
+@dataclass
+class CollectionLoaded(Message):
+    collection: Any  # tui_api.core.collection.model.Collection
+
+
+@dataclass
+class CollectionFailed(Message):
+    path: str
+    error: str
+
+
+@dataclass
+class CollectionSaved(Message):
+    path: str
+    error: str | None = None

@@ -16,23 +16,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent
+from textual.widgets import Footer, Header, ProgressBar, Select, Static, TabbedContent, TabPane
 
 from tui_api.core.collection.model import Request
 from tui_api.core.errors import TuiApiError
 from tui_api.core.spec.model import Operation
 from tui_api.tui.messages import BodySaved, OperationLoaded, SendFinished, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
+from tui_api.tui.screens.main_collection import CollectionMixin
+from tui_api.tui.widgets.collection_tree import CollectionTree
 from tui_api.tui.widgets.endpoint_tree import EndpointTree
 from tui_api.tui.widgets.request_editor import RequestEditor
 from tui_api.tui.widgets.response_view import ResponseView
 
 
-class MainScreen(Screen[None]):
+class MainScreen(CollectionMixin, Screen[None]):
     BINDINGS = [
         Binding("ctrl+j,ctrl+enter", "send", "Send", id="send", priority=True),
         Binding("escape", "cancel_send", "Cancel send", id="cancel-send", priority=True),
+        Binding("ctrl+s", "save_request", "Save", id="save-request", priority=True),
         Binding("slash", "focus_filter", "Filter", id="focus-filter"),
         Binding("ctrl+l", "focus_url", "URL", id="focus-url"),
+        Binding("f2", "auth_profiles", "Auth", id="auth-profiles"),
+        Binding("f3", "focus_environment", "Env", id="focus-environment", show=False),
+        Binding("f4", "show_variables", "Vars", id="show-variables"),
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
         Binding("ctrl+r", "focus_response", "Response", id="focus-response", show=False),
         Binding("ctrl+o", "save_body", "Save body", id="save-body"),
@@ -55,6 +61,19 @@ class MainScreen(Screen[None]):
     }
     MainScreen #right {
         width: 1fr;
+    }
+    MainScreen #left-tabs {
+        height: 1fr;
+    }
+    MainScreen #left-tabs TabPane {
+        padding: 0;
+    }
+    MainScreen #environment {
+        display: none;
+        width: 1fr;
+    }
+    MainScreen #environment.-shown {
+        display: block;
     }
     MainScreen #spec-status {
         height: auto;
@@ -92,12 +111,21 @@ class MainScreen(Screen[None]):
         self._validating = False
         self.document = None  # the open SpecDocument
         self.spec_error: str | None = None
+        self._location = None  # where the editor's request sits in the collection
+        self._modified = False
+        self._title_text = ""
+        self._folders: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="⇄")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield EndpointTree(id="endpoints")
+                yield Select([], prompt="environment", id="environment", compact=True)
+                with TabbedContent(initial="tab-endpoints", id="left-tabs"):
+                    with TabPane("Endpoints", id="tab-endpoints"):
+                        yield EndpointTree(id="endpoints")
+                    with TabPane("Collection", id="tab-collection"):
+                        yield CollectionTree(id="collection")
             with Vertical(id="right"):
                 yield Static("", id="spec-status")
                 yield ProgressBar(total=1.0, show_eta=False, id="spec-progress")
@@ -109,6 +137,10 @@ class MainScreen(Screen[None]):
         app = self.app
         source = getattr(app, "source", None)
         document = getattr(app, "document", None)
+        self._refresh_auth_choices()
+        collection_path = getattr(app, "collection_path", None)
+        if collection_path:
+            self.load_collection_file(collection_path)
         if document is not None:
             self.post_message(SpecLoaded(document))
         elif source:
@@ -116,7 +148,7 @@ class MainScreen(Screen[None]):
             self.query_one("#spec-progress").set_class(True, "-shown")
             self.query_one(EndpointTree).loading = True
             self.load_spec(source)
-        else:
+        elif not collection_path:
             self.query_one(EndpointTree).set_operations([])
             self.editor.operation_info.show_message(
                 "No spec open. Start with `tui-api SPEC` (a file or URL) or `tui-api demo`; "
@@ -199,15 +231,21 @@ class MainScreen(Screen[None]):
         self.post_message(OperationLoaded(operation, detail, request))
 
     @work(exclusive=True, group="send")
-    async def send_request(self, send_id: int, request: Request) -> None:
-        from tui_api.core.http.pipeline import execute
+    async def send_request(self, send_id: int, request: Request, folders: tuple[str, ...] = ()) -> None:
+        from tui_api.core.http.pipeline import SendOptions, execute
 
+        workspace = self.app.workspace
         try:
+            profile = workspace.effective_auth(request, folders)
+            provider = workspace.auth_provider() if profile and profile != "none" else None
             exchange = await execute(
                 request,
                 client=self.app.http_client,
                 variables=self.app.variables(),
+                auth_profile=profile,
+                auth_provider=provider,
                 base_dir=self.app.base_dir,
+                options=SendOptions(secret_headers=workspace.secret_headers(profile)),
             )
         except asyncio.CancelledError:
             self.post_message(SendFinished(send_id, request, cancelled=True))
@@ -250,13 +288,14 @@ class MainScreen(Screen[None]):
         self.app.sub_title = title
         self._warnings = list(getattr(document, "warnings", []) or [])
         count = len(document.operations)
-        self.editor.operation_info.show_message(
-            f"{title}: {count} operations. Pick one in the tree (/ filters) to see its docs and fill the editor.")
+        if self._location is None:  # a collection request in the editor keeps its place
+            self.editor.operation_info.show_message(
+                f"{title}: {count} operations. Pick one in the tree (/ filters) to see its docs and fill the editor.")
+            tree.tree.focus()
         if count == 0:
             self.notify("the spec has no operations", severity="warning")
         if self._warnings:
             self.notify(f"{len(self._warnings)} spec warnings: ctrl+w lists them", severity="warning")
-        tree.tree.focus()
         if getattr(self.app, "validate", True):
             self._validating = True
             self.validate_spec(document)
@@ -286,8 +325,25 @@ class MainScreen(Screen[None]):
     @on(EndpointTree.OperationSelected)
     def _operation_selected(self, message: EndpointTree.OperationSelected) -> None:
         op = message.operation
-        self.editor.operation_info.show_message(f"Opening {op.method} {op.path} … resolving its references")
-        self.open_operation(op)
+
+        def go() -> None:
+            self.editor.operation_info.show_message(f"Opening {op.method} {op.path} … resolving its references")
+            self.open_operation(op)
+
+        self.guard_unsaved(go)
+
+    def _preselect_auth(self, security: list[dict[str, list[str]]]) -> None:
+        """A profile named like the operation's security scheme is chosen for it."""
+        if not security:
+            return
+        try:
+            from tui_api.core.auth.spec import preselected_profile
+
+            choice = preselected_profile(security, set(self.app.workspace.profile_names()))
+        except Exception:  # noqa: BLE001 - a suggestion only
+            return
+        if choice:
+            self.editor.set_auth_choice(choice)
 
     @on(OperationLoaded)
     def _operation_loaded(self, message: OperationLoaded) -> None:
@@ -301,9 +357,14 @@ class MainScreen(Screen[None]):
         title.append(op.path)
         if op.summary:
             title.append(f"  {op.summary}", style="dim")
+        self._location = None
+        self._title_text = title.plain
         self.editor.load(message.request, title=title.plain)
         self.editor.operation_info.show(message.detail)
         self.editor.show_auth_info(message.detail.security)
+        self._refresh_auth_choices()
+        self._preselect_auth(message.detail.security)
+        self._set_modified(False)
 
     @on(RequestEditor.SendRequested)
     def _send_requested(self) -> None:
@@ -351,7 +412,8 @@ class MainScreen(Screen[None]):
         self._send_id += 1
         self._set_sending(True)
         self.response.start(request.method, request.url)
-        self.send_request(self._send_id, request)
+        folders = self._location.folders if self._location is not None else ()
+        self.send_request(self._send_id, request, folders)
 
     def action_cancel_send(self) -> None:
         if not self._sending:
@@ -368,6 +430,7 @@ class MainScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         if self.query_one("#left").has_class("-hidden"):
             self.query_one("#left").remove_class("-hidden")
+        self.query_one("#left-tabs", TabbedContent).active = "tab-endpoints"
         self.tree.filter_input.focus()
 
     def action_focus_url(self) -> None:
@@ -375,7 +438,10 @@ class MainScreen(Screen[None]):
 
     def action_focus_tree(self) -> None:
         self.query_one("#left").remove_class("-hidden")
-        self.tree.tree.focus()
+        if self.query_one("#left-tabs", TabbedContent).active == "tab-collection":
+            self.query_one(CollectionTree).tree.focus()
+        else:
+            self.tree.tree.focus()
 
     def action_focus_response(self) -> None:
         self.response.query_one("#response-tabs", TabbedContent).active = "tab-response-body"
@@ -412,6 +478,7 @@ class MainScreen(Screen[None]):
     def reveal_operation(self, operation: Operation) -> None:
         """From the command palette: show it in the tree and open it."""
         self.query_one("#left").remove_class("-hidden")
+        self.query_one("#left-tabs", TabbedContent).active = "tab-endpoints"
         self.tree.reveal(operation)
 
 

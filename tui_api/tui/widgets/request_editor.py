@@ -22,6 +22,8 @@ from tui_api.tui.widgets.key_value_table import KeyValueTable
 from tui_api.tui.widgets.operation_info import OperationInfo
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+INHERIT = "__inherit__"
+INHERIT_LABEL = "Inherit (none)"
 BODY_KINDS = (("JSON", "json"), ("Text", "text"), ("Form (urlencoded)", "form"), ("No body", "none"))
 
 
@@ -110,16 +112,34 @@ class RequestEditor(Vertical):
     RequestEditor #auth-info {
         padding: 1 1;
     }
+    RequestEditor #auth-bar {
+        height: 1;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    RequestEditor #auth-profile {
+        width: 40;
+        margin-right: 2;
+    }
     """
 
     class SendRequested(Message):
         """Send (or, while sending, cancel) was pressed."""
+
+    class Edited(Message):
+        """Some field changed (the screen decides whether that is an unsaved change)."""
+
+    class ManageAuthRequested(Message):
+        """The user wants the auth profiles screen."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._base = Request()
         self._kept_body: Body | None = None  # multipart/file bodies: kept as loaded, not editable here
         self._sending = False
+        self._inherited_auth: str | None = None
+        self._security: list[dict[str, list[str]]] = []
+        self._profiles: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="request-title")
@@ -140,6 +160,10 @@ class RequestEditor(Vertical):
                     yield Static("", id="body-note")
                 yield TextArea("", id="body", show_line_numbers=True, tab_behavior="indent")
             with TabPane("Auth", id="tab-auth"):
+                with Horizontal(id="auth-bar"):
+                    yield Select([(INHERIT_LABEL, INHERIT), ("No auth", "none")], value=INHERIT,
+                                 allow_blank=False, id="auth-profile", compact=True)
+                    yield Button("Manage profiles f2", id="auth-manage", compact=True)
                 yield Static(id="auth-info")
 
     def on_mount(self) -> None:
@@ -173,6 +197,41 @@ class RequestEditor(Vertical):
             area.load_text(text)
             note.update("")
             self.query_one("#body-kind", Select).value = kind
+        self.set_auth_choice(request.auth)
+
+    @property
+    def base_request(self) -> Request:
+        """The request as last loaded (or saved): what "unsaved changes" compares against."""
+        return self._base
+
+    def rebase(self, request: Request) -> None:
+        """After a save: the editor's content is now the stored version."""
+        self._base = replace(request)
+
+    def set_title(self, title: str) -> None:
+        self.query_one("#request-title", Static).update(Text(title, style="bold"))
+
+    # --- auth -----------------------------------------------------------------------------
+    def set_auth_profiles(self, names: list[str], inherited: str | None) -> None:
+        """The profiles to offer, and what "inherit" means for this request."""
+        self._profiles = list(names)
+        self._inherited_auth = inherited
+        select = self.query_one("#auth-profile", Select)
+        current = select.value
+        label = f"Inherit ({inherited})" if inherited else INHERIT_LABEL
+        options = [(label, INHERIT), ("No auth", "none"), *((name, name) for name in names)]
+        if isinstance(current, str) and current not in (INHERIT, "none") and current not in names:
+            options.append((f"{current} (missing)", current))
+        select.set_options(options)
+        select.value = current if isinstance(current, str) else INHERIT
+        self.show_auth_info(self._security)
+
+    def set_auth_choice(self, profile: str | None) -> None:
+        select = self.query_one("#auth-profile", Select)
+        value = profile or INHERIT
+        if value not in (INHERIT, "none") and value not in self._profiles:
+            self.set_auth_profiles(self._profiles + [value], self._inherited_auth)
+        select.value = value
 
     def current_request(self) -> Request:
         """The request exactly as the widgets show it now."""
@@ -187,25 +246,30 @@ class RequestEditor(Vertical):
             body = text_to_body(kind, self.query_one("#body", TextArea).text)
             if kind == "json" and body is not None and body.kind == "text" and not _has(headers, "content-type"):
                 headers = [*headers, ("Content-Type", "application/json")]
-        return replace(self._base, method=str(method), url=url, query=query, headers=headers, body=body)
+        auth = self.query_one("#auth-profile", Select).value
+        auth_name = None if auth in (INHERIT, Select.BLANK) else str(auth)
+        return replace(self._base, method=str(method), url=url, query=query, headers=headers, body=body,
+                       auth=auth_name)
 
     @property
     def operation_info(self) -> OperationInfo:
         return self.query_one("#operation-info", OperationInfo)
 
     def show_auth_info(self, security: list[dict[str, list[str]]]) -> None:
+        self._security = list(security)
         text = Text()
-        text.append("Auth\n\n", style="bold")
         if security:
-            text.append("This operation asks for: ", style="")
-            text.append(" or ".join(" + ".join(req) or "no auth" for req in security) + "\n\n", style="bold cyan")
-        text.append(
-            "Auth profiles (keyring-backed API key, Basic, Bearer, Digest, OAuth 2.0) are not wired into "
-            "this editor yet. For now, put credentials in the Headers tab, e.g.\n"
-            "  Authorization: Bearer <token>     or     X-API-Key: <key>\n"
-            "Use {{variables}} rather than pasting secrets where you can.",
-            style="dim",
-        )
+            text.append("This operation asks for: ")
+            text.append(" or ".join(" + ".join(req) or "no auth" for req in security) + "\n", style="bold cyan")
+        if self._inherited_auth:
+            text.append(f"Inherit uses '{self._inherited_auth}' (from the folder or collection).\n", style="dim")
+        if not self._profiles:
+            text.append(
+                "No auth profiles yet. Press f2 (or Manage profiles) to create one: API key, Basic, Bearer/JWT, "
+                "Digest or OAuth 2.0 client credentials. Secrets go to the OS keyring, never to a file.\n",
+                style="dim")
+        text.append("The secret is applied when the request is sent; history and the Request tab show it redacted.",
+                    style="dim")
         self.query_one("#auth-info", Static).update(text)
 
     def set_sending(self, sending: bool) -> None:
@@ -229,6 +293,18 @@ class RequestEditor(Vertical):
         event.stop()
         if not self._sending:
             self.post_message(self.SendRequested())
+
+    @on(Button.Pressed, "#auth-manage")
+    def _manage_auth(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.ManageAuthRequested())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(KeyValueTable.Changed)
+    def _edited(self) -> None:
+        self.post_message(self.Edited())
 
     @on(Select.Changed, "#body-kind")
     def _body_kind_changed(self, event: Select.Changed) -> None:

@@ -1,0 +1,278 @@
+"""The main screen's collection, environment and auth parts, kept apart from the spec/send parts
+so neither file grows past reading size. Mixed into `MainScreen`; handlers use Textual's naming
+convention (`on_<message>`), which works through a mixin."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.widgets import Select, TabbedContent
+
+from tui_api.core.collection.model import Collection, Request
+from tui_api.core.errors import TuiApiError
+from tui_api.tui.messages import CollectionFailed, CollectionLoaded, CollectionSaved
+from tui_api.tui.widgets.collection_tree import CollectionTree
+from tui_api.tui.workspace import Location
+
+if TYPE_CHECKING:
+    from tui_api.tui.widgets.request_editor import RequestEditor
+    from tui_api.tui.workspace import Workspace
+
+EDIT_CHECK_DELAY = 0.25
+
+
+class CollectionMixin:
+    """Needs from the screen: `editor`, `workspace`, `notify`, `post_message`, `app`, `query_one`."""
+
+    _location: Location | None
+    _modified: bool
+
+    # --- workers ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="collection-load")
+    def load_collection_file(self, path: str) -> None:
+        from tui_api.core.collection.yaml_format import load_collection
+
+        try:
+            collection = load_collection(path)
+        except TuiApiError as exc:
+            problems = getattr(exc, "problems", None) or []
+            detail = str(exc) + ("".join(f"\n  {p}" for p in problems[:20]) if len(problems) > 1 else "")
+            self.post_message(CollectionFailed(path, detail))
+            return
+        except Exception as exc:  # noqa: BLE001 - one line, never a crash
+            self.post_message(CollectionFailed(path, f"unexpected {exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(CollectionLoaded(collection))
+
+    @work(thread=True, exclusive=True, group="collection-save")
+    def save_collection_file(self, collection: Collection, path: str | None) -> None:
+        from tui_api.core.collection.yaml_format import save_collection
+
+        try:
+            save_collection(collection, path)
+        except TuiApiError as exc:
+            self.post_message(CollectionSaved(path or collection.path or "", str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(CollectionSaved(path or "", f"unexpected {exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(CollectionSaved(collection.path or path or ""))
+
+    # --- message handlers -----------------------------------------------------------------
+    def on_collection_loaded(self, message: CollectionLoaded) -> None:
+        workspace: Workspace = self.app.workspace
+        workspace.set_collection(message.collection)
+        self.query_one(CollectionTree).set_collection(message.collection)
+        self._refresh_environments()
+        self._refresh_auth_choices()
+        self.query_one("#left-tabs", TabbedContent).active = "tab-collection"
+        self.query_one(CollectionTree).tree.focus()
+        self.app.sub_title = message.collection.name
+        spec = message.collection.spec
+        if spec and self.document is None and not getattr(self.app, "source", None) and message.collection.path:
+            # the spec the collection was imported from opens beside it
+            source = spec if "://" in spec else str(Path(message.collection.path).resolve().parent / spec)
+            self.app.source = source
+            self._show_status(f"Opening {source} …")
+            self.tree.loading = True
+            self.load_spec(source)
+        requests = message.collection.requests()
+        if requests and self.document is None:
+            self.query_one(CollectionTree).select_request(requests[0])
+
+    def on_collection_failed(self, message: CollectionFailed) -> None:
+        self.notify(message.error, title="Collection not opened", severity="error", timeout=12)
+        self.editor.operation_info.show_message(
+            f"Could not open the collection {message.path}:\n\n{message.error}\n\n"
+            "Fix the file and open it again; nothing was changed on disk.", style="bold red")
+
+    def on_collection_saved(self, message: CollectionSaved) -> None:
+        if message.error:
+            self.notify(message.error + " (your edits are still in the editor)", title="Not saved",
+                        severity="error", timeout=12)
+            return
+        tree = self.query_one(CollectionTree)
+        tree.refresh_tree()
+        self._check_modified()
+        if self._location is not None:
+            tree.select_request_quietly(self._location.request)
+        self.notify(f"saved to {message.path}")
+
+    def on_collection_tree_request_selected(self, message: CollectionTree.RequestSelected) -> None:
+        def go() -> None:
+            self._load_from_collection(message.request, message.folders)
+
+        if self._location is not None and message.request is self._location.request:
+            return
+        self.guard_unsaved(go)
+
+    def _load_from_collection(self, request: Request, folders: tuple[str, ...]) -> None:
+        self._location = Location(folders, request)
+        title = " / ".join((*folders, request.name))
+        self._title_text = title
+        self.editor.load(request, title=title)
+        self.editor.operation_info.show_message(
+            f"{title}\n\n{request.description or ''}".rstrip() + "\n\nFrom the collection: ctrl+s saves your edits over it.")
+        self._refresh_auth_choices()
+        self._set_modified(False)
+
+    def on_request_editor_edited(self) -> None:
+        timer = getattr(self, "_edit_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._edit_timer = self.set_timer(EDIT_CHECK_DELAY, self._check_modified)
+
+    def _check_modified(self) -> None:
+        editor: RequestEditor = self.editor
+        self._set_modified(editor.current_request() != editor.base_request)
+
+    def _set_modified(self, modified: bool) -> None:
+        self._modified = modified
+        editor = self.editor
+        base_title = getattr(self, "_title_text", "") or editor.base_request.name
+        location = self._location
+        editor.set_title(base_title + ("  ● modified" if modified else ""))
+        tree = self.query_one(CollectionTree)
+        tree.mark_modified(location.request if (modified and location is not None) else None)
+
+    def has_unsaved(self) -> bool:
+        """Unsaved edits to a request from the collection (spec requests can be rebuilt)."""
+        if self._location is None:
+            return False
+        self._check_modified()
+        return self._modified
+
+    def guard_unsaved(self, then: Any) -> None:
+        """Run `then` now, or after the user agrees to drop unsaved edits."""
+        if not self.has_unsaved():
+            then()
+            return
+        from tui_api.tui.screens.confirm import ConfirmScreen
+
+        name = self._location.request.name if self._location else "this request"
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._set_modified(False)
+                then()
+
+        self.app.push_screen(ConfirmScreen(f"'{name}' has unsaved changes. Discard them?"), answered)
+
+    # --- environment and auth -------------------------------------------------------------
+    def _refresh_environments(self) -> None:
+        workspace: Workspace = self.app.workspace
+        select = self.query_one("#environment", Select)
+        names = workspace.environments
+        select.set_options([(f"env: {name}", name) for name in names])
+        select.set_class(bool(names), "-shown")
+        if workspace.environment:
+            select.value = workspace.environment
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "environment" or event.value is Select.BLANK:
+            return
+        workspace: Workspace = self.app.workspace
+        if event.value != workspace.environment:
+            workspace.select_environment(str(event.value))
+            self.notify(f"environment: {event.value}")
+
+    def _refresh_auth_choices(self) -> None:
+        workspace: Workspace = self.app.workspace
+        folders = self._location.folders if self._location else ()
+        self.editor.set_auth_profiles(workspace.profile_names(), workspace.inherited_auth(folders))
+
+    def action_auth_profiles(self) -> None:
+        from tui_api.tui.screens.auth_profiles import AuthProfilesScreen
+
+        workspace: Workspace = self.app.workspace
+        try:
+            screen = AuthProfilesScreen(workspace.profile_store(), workspace.secret_store(),
+                                        select=self.editor.current_request().auth)
+        except TuiApiError as exc:
+            self.notify(str(exc), title="Auth profiles", severity="error")
+            return
+
+        def closed(_result: object = None) -> None:
+            workspace.reload_profiles()
+            self._refresh_auth_choices()
+
+        self.app.push_screen(screen, closed)
+
+    def on_request_editor_manage_auth_requested(self) -> None:
+        self.action_auth_profiles()
+
+    def action_focus_environment(self) -> None:
+        select = self.query_one("#environment", Select)
+        if not select.has_class("-shown"):
+            self.notify("no environments: open a collection with `environments:` to pick one", severity="warning")
+            return
+        select.focus()
+
+    def action_show_variables(self) -> None:
+        from tui_api.core.collection.variables import env_names_used, request_texts
+        from tui_api.tui.screens.variables import VariablesScreen
+
+        workspace: Workspace = self.app.workspace
+        texts = [text for _where, text in request_texts(self.editor.current_request())]
+        if workspace.collection is not None:
+            for request in workspace.collection.requests():
+                texts.extend(text for _where, text in request_texts(request))
+        rows = workspace.context.sources(env_names_used(texts))
+        self.app.push_screen(VariablesScreen(rows, environment=workspace.environment))
+
+    # --- saving ---------------------------------------------------------------------------
+    def action_save_request(self) -> None:
+        workspace: Workspace = self.app.workspace
+        request = self.editor.current_request()
+        if workspace.collection is None:
+            self._ask_new_collection(request)
+            return
+        if self._location is not None:
+            self._store(request, self._location)
+            return
+        self._ask_name(request)
+
+    def _ask_new_collection(self, request: Request) -> None:
+        from tui_api.tui.screens.prompt import PromptScreen
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            file = Path(path).expanduser()
+            if file.exists():
+                self.notify(f"{file} exists: open it with `tui-api {file}` to add to it", severity="error")
+                return
+            workspace: Workspace = self.app.workspace
+            collection = Collection(name=file.stem, path=str(file))
+            if workspace.server_url:
+                collection.variables["base_url"] = workspace.server_url
+            workspace.set_collection(collection)
+            self.query_one(CollectionTree).set_collection(collection)
+            self._ask_name(request)
+
+        self.app.push_screen(PromptScreen("No collection is open. Create a collection file:",
+                                          "collection.yaml", hint="enter creates it, esc cancels"), chosen)
+
+    def _ask_name(self, request: Request) -> None:
+        from tui_api.tui.screens.prompt import PromptScreen
+
+        workspace: Workspace = self.app.workspace
+
+        def named(name: str | None) -> None:
+            if name:
+                self._store(replace(request, name=workspace.unique_name(name)), None)
+
+        default = request.name if request.name and request.name != "untitled" else "new request"
+        self.app.push_screen(PromptScreen("Save the request into the collection as:", default), named)
+
+    def _store(self, request: Request, location: Location | None) -> None:
+        workspace: Workspace = self.app.workspace
+        self._location = workspace.put_request(request, location)
+        self._title_text = " / ".join((*self._location.folders, request.name))
+        self.editor.rebase(request)
+        self.query_one("#left-tabs", TabbedContent).active = "tab-collection"
+        assert workspace.collection is not None
+        self.save_collection_file(workspace.collection, None)

@@ -1,0 +1,152 @@
+"""What one TUI session works on besides the spec: the open collection, its environment and
+variables, and the auth profiles a send may use.
+
+No Textual here: it is the glue between the screen and the core (`VariableContext`,
+`make_auth_provider`), kept out of widgets so they stay free of file and auth logic. Loading and
+saving files still happens in workers that call `load_collection` / `save_collection`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui_api.core.collection.model import Collection, Folder, Request
+from tui_api.core.collection.variables import VariableContext
+
+
+@dataclass
+class Location:
+    """Where the request in the editor came from in the collection (None: not from it)."""
+
+    folders: tuple[str, ...]
+    request: Request  # the object stored in the collection
+
+
+class Workspace:
+    def __init__(self, *, server_url: str | None = None, overrides: dict[str, str] | None = None) -> None:
+        self.server_url = server_url
+        self.overrides = dict(overrides or {})
+        self.collection: Collection | None = None
+        self.environment: str | None = None
+        self.context = self._make_context()
+        self._auth_provider: Any = None
+        self._secret_store: Any = None
+
+    # --- collection and variables ---------------------------------------------------------
+    def set_collection(self, collection: Collection | None) -> None:
+        self.collection = collection
+        environments = list(collection.environments) if collection else []
+        self.environment = environments[0] if environments else None
+        self.context = self._make_context()
+        self._auth_provider = None
+
+    def select_environment(self, name: str | None) -> None:
+        self.context.select_environment(name)
+        self.environment = name
+
+    @property
+    def environments(self) -> list[str]:
+        return list(self.collection.environments) if self.collection else []
+
+    def _make_context(self) -> VariableContext:
+        if self.collection is not None:
+            context = VariableContext.for_collection(self.collection, self.environment, overrides=self.overrides)
+        else:
+            context = VariableContext(overrides=self.overrides)
+        if self.server_url and "base_url" not in context.collection_vars:
+            # lowest layer: the spec's (or demo's) server, so `{{base_url}}` works without a collection
+            context.collection_vars = {"base_url": self.server_url, **context.collection_vars}
+        return context
+
+    def put_request(self, request: Request, location: Location | None) -> Location:
+        """Store `request` in the collection: over the one it came from, or appended at the top
+        level. Returns where it now is. The caller saves the file."""
+        collection = self.collection
+        if collection is None:
+            raise ValueError("no collection is open")
+        if location is not None:
+            container = self._folder_items(location.folders)
+            for index, item in enumerate(container):
+                if item is location.request:
+                    container[index] = request
+                    return Location(location.folders, request)
+        collection.items.append(request)
+        return Location((), request)
+
+    def _folder_items(self, folders: tuple[str, ...]) -> list[Request | Folder]:
+        assert self.collection is not None
+        items = self.collection.items
+        for name in folders:
+            for item in items:
+                if isinstance(item, Folder) and item.name == name:
+                    items = item.items
+                    break
+            else:
+                return self.collection.items
+        return items
+
+    def unique_name(self, name: str) -> str:
+        taken = {request.name for request in self.collection.requests()} if self.collection else set()
+        if name not in taken:
+            return name
+        number = 2
+        while f"{name} ({number})" in taken:
+            number += 1
+        return f"{name} ({number})"
+
+    # --- auth -----------------------------------------------------------------------------
+    def secret_store(self) -> Any:
+        if self._secret_store is None:
+            from tui_api.core.auth.secrets import SecretStore
+
+            self._secret_store = SecretStore()
+        return self._secret_store
+
+    def auth_provider(self) -> Any:
+        if self._auth_provider is None:
+            from tui_api.core.auth.provider import make_auth_provider
+
+            self._auth_provider = make_auth_provider(self.collection, self.secret_store())
+        return self._auth_provider
+
+    def profile_store(self) -> Any:
+        return self.auth_provider().profiles
+
+    def reload_profiles(self) -> None:
+        self._auth_provider = None
+
+    def profile_names(self) -> list[str]:
+        try:
+            return sorted(self.profile_store().all())
+        except Exception:  # noqa: BLE001 - a broken profiles file must not stop the editor
+            return []
+
+    def inherited_auth(self, folders: tuple[str, ...]) -> str | None:
+        """The profile a request with `auth: None` gets from its folders or the collection."""
+        if self.collection is None:
+            return None
+        found = self.collection.auth
+        items = self.collection.items
+        for name in folders:
+            for item in items:
+                if isinstance(item, Folder) and item.name == name:
+                    if item.auth:
+                        found = item.auth
+                    items = item.items
+                    break
+        return found
+
+    def effective_auth(self, request: Request, folders: tuple[str, ...] = ()) -> str | None:
+        if request.auth:
+            return request.auth
+        return self.inherited_auth(folders)
+
+    def secret_headers(self, profile: str | None) -> tuple[str, ...]:
+        if not profile or profile == "none":
+            return ()
+        try:
+            headers, _queries = self.auth_provider().sensitive_names(profile)
+        except Exception:  # noqa: BLE001 - redaction falls back to the defaults in the core
+            return ()
+        return tuple(headers)
