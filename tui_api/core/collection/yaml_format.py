@@ -42,7 +42,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,16 +55,46 @@ from tui_api.core.fileio import write_atomic
 DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset
 
 
-@dataclass
 class YamlSource:
-    """What a loaded collection remembers of its file, so a save can keep the user's formatting."""
+    """What a loaded collection remembers of its file, so a save can keep the user's formatting.
 
-    text: str  # as read, with "\n" newlines and no BOM
-    doc: Any  # the ruamel CommentedMap parsed from `text`
-    baseline: Collection  # the model as loaded, to tell what changed
-    indent: tuple[int, int, int]
-    newline: str = "\n"
-    bom: bool = False
+    The round-trip document (`doc`, a ruamel CommentedMap with the comments) is parsed on first
+    use: ruamel's round-trip parser is several times slower than its C safe loader, and a
+    collection that is only read (a run, a browse) never needs it.
+    """
+
+    def __init__(self, text: str, baseline: Collection, *, doc: Any = None, path: str = "<collection>",
+                 newline: str = "\n", bom: bool = False, dump: str | None = None) -> None:
+        self.text = text  # as read, with "\n" newlines and no BOM
+        self.baseline = baseline  # the model as loaded, to tell what changed
+        self.path = path
+        self.newline = newline
+        self.bom = bom
+        self._doc = doc
+        self._dump = dump  # the dump of `doc` (what the text merge compares against), cached
+        self._indent: tuple[int, int, int] | None = None
+
+    @property
+    def doc(self) -> Any:
+        if self._doc is None:
+            self._doc = parse_text(self.text, self.path)
+        return self._doc
+
+    @property
+    def indent(self) -> tuple[int, int, int]:
+        if self._indent is None:
+            self._indent = guess_indent(self.text)
+        return self._indent
+
+    def forget_doc(self) -> None:
+        """The kept document no longer matches `text` (an edit was applied, then not saved)."""
+        self._doc = None
+        self._dump = None
+
+    def doc_dump(self) -> str:
+        if self._dump is None:
+            self._dump = _dump(self.doc, self.indent)
+        return self._dump
 
 
 def _yaml(indent: tuple[int, int, int] = DEFAULT_INDENT) -> Any:
@@ -79,18 +108,29 @@ def _yaml(indent: tuple[int, int, int] = DEFAULT_INDENT) -> Any:
     return yaml
 
 
-def _guess_indent(text: str) -> tuple[int, int, int]:
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    try:
-        _, sequence, offset = load_yaml_guess_indent(text)
-    except Exception:
-        return DEFAULT_INDENT
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indentation of a file, from its first block sequence of mappings
+    and its first nested mapping: a text scan, not a parse, so big files load fast."""
+    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    mapping = None
+    sequence = offset = None
+    for previous, line in zip(lines, lines[1:]):
+        parent = len(previous) - len(previous.lstrip(" "))
+        indent = len(line) - len(line.lstrip(" "))
+        opens_block = previous.rstrip().endswith(":") and not previous.lstrip().startswith("- ")
+        if not opens_block or indent <= parent and not line.lstrip().startswith("- "):
+            continue
+        if line.lstrip().startswith("- ") and sequence is None:
+            rest = line.lstrip()[1:]
+            offset = indent - parent
+            sequence = offset + 1 + (len(rest) - len(rest.lstrip(" ")))
+        elif not line.lstrip().startswith("- ") and mapping is None:
+            mapping = indent - parent
+        if mapping is not None and sequence is not None:
+            break
     if sequence is None:
-        return DEFAULT_INDENT
-    offset = offset or 0
-    mapping = max(sequence - offset, 2) if offset else sequence
-    return (mapping, sequence, offset)
+        return (mapping or DEFAULT_INDENT[0], DEFAULT_INDENT[1], DEFAULT_INDENT[2])
+    return (mapping or max(sequence - (offset or 0), 2), sequence, offset or 0)
 
 
 def parse_text(text: str, path: str) -> Any:
@@ -116,8 +156,28 @@ def parse_text(text: str, path: str) -> Any:
         raise CollectionError(f"invalid YAML: {exc}", path=path, problems=[f"{path}: invalid YAML: {exc}"]) from exc
 
 
-def read_document(text: str, path: str, default_name: str) -> tuple[Any, Collection]:
-    """Parse and validate; every problem at once in one CollectionError."""
+def _fast_parse(text: str) -> Any:
+    """Plain data through ruamel's C safe loader (YAML 1.2, like the round-trip parser)."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
+
+
+def read_document(text: str, path: str, default_name: str, *, fast: bool = True) -> tuple[Any, Collection]:
+    """Parse and validate; every problem at once in one CollectionError.
+
+    With `fast`, the plain data is read with the C loader and the round-trip parser runs only to
+    locate problems (it knows lines); the document returned is then None (parsed lazily)."""
+    if fast:
+        try:
+            data = _fast_parse(text)
+        except Exception:
+            data = _NOT_PARSED  # let the round-trip parser report it with line and column
+        if data is not _NOT_PARSED and isinstance(data, dict):
+            reader = Reader()
+            collection = reader.collection(data, default_name)
+            if not reader.problems:
+                return None, collection
     doc = parse_text(text, path)
     if doc is None:
         raise CollectionError("the file is empty", path=path, line=1,
@@ -140,6 +200,9 @@ def read_document(text: str, path: str, default_name: str) -> tuple[Any, Collect
             path=path, line=first.line, key=first.key or None, problems=formatted,
         )
     return doc, collection
+
+
+_NOT_PARSED = object()
 
 
 def load_collection(path: str | os.PathLike[str]) -> Collection:
@@ -169,30 +232,42 @@ def loads_collection(text: str, path: str = "<collection>", *, default_name: str
     """Like `load_collection`, from text (for pasted or generated YAML)."""
     doc, collection = read_document(text, path, default_name)
     baseline = copy.deepcopy(collection)
-    collection._source = YamlSource(text=text, doc=doc, baseline=baseline, indent=_guess_indent(text))
+    collection._source = YamlSource(text, baseline, doc=doc, path=path)
     return collection
 
 
 def dumps_collection(collection: Collection) -> str:
     """The file text for `collection`: its loaded file with only the changes applied, or a new
-    file in the default layout. Pure: the collection is not modified."""
+    file in the default layout. The collection's model is not modified."""
+    source: YamlSource | None = collection._source
+    text, doc, _ = _render(collection)
+    if source is not None and doc is not source._doc:
+        source.forget_doc()
+    elif source is not None and text != source.text:
+        source.forget_doc()  # the kept document now holds the edits: parse it again when needed
+    return text
+
+
+def _render(collection: Collection) -> tuple[str, Any, str | None]:
+    """(text, the edited round-trip document, its dump) — the last two for the next save."""
+    from ruamel.yaml.comments import CommentedMap
+
     source: YamlSource | None = collection._source
     if source is None:
-        from ruamel.yaml.comments import CommentedMap
-
         doc = CommentedMap()
         apply_collection(doc, None, collection)
-        return _dump(doc, DEFAULT_INDENT)
-    doc = parse_text(source.text, collection.path or "<collection>")  # fresh: the kept doc stays as loaded
+        text = _dump(doc, DEFAULT_INDENT)
+        return text, None, None
     if _content_equal(collection, source.baseline):
-        return source.text
-    baseline_dump = _dump(doc, source.indent)
+        return source.text, source._doc, source._dump
+    baseline_dump = source.doc_dump()
+    doc = source.doc  # edited in place (a deep copy costs more than parsing again after a failure)
     apply_collection(doc, source.baseline, collection)
     new_dump = _dump(doc, source.indent)
     merged = merge_text(source.text, baseline_dump, new_dump)
     if merged is not None and merged != new_dump and not _same_data(merged, new_dump):
         merged = None
-    return new_dump if merged is None else merged
+    return (new_dump if merged is None else merged), doc, new_dump
 
 
 def save_collection(collection: Collection, path: str | os.PathLike[str] | None = None) -> None:
@@ -204,24 +279,32 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     target = path if path is not None else collection.path
     if target is None:
         raise CollectionError("this collection has never been saved", hint="choose a file name to save it to")
-    text = dumps_collection(collection)
-    # Never write a file that would not load again (an empty folder, a bad method typed in the TUI):
-    # the error names the problem and the edits stay in memory.
-    doc, _ = read_document(text, str(target), Path(target).stem)
     source: YamlSource | None = collection._source
     newline = source.newline if source else "\n"
     bom = source.bom if source else False
-    data = ("\ufeff" if bom else "") + (text.replace("\n", newline) if newline != "\n" else text)
     try:
+        text, doc, dump = _render(collection)
+        if source is None or text != source.text:
+            # Never write a file that would not load again (an empty folder, a bad method typed in
+            # the TUI): the error names the problem and the edits stay in memory.
+            read_document(text, str(target), Path(target).stem)
+        data = ("\ufeff" if bom else "") + (text.replace("\n", newline) if newline != "\n" else text)
         write_atomic(target, data)
     except OSError as exc:
+        if source is not None:
+            source.forget_doc()
         raise CollectionError(f"cannot save the collection: {exc.strerror or exc}", path=str(target),
                               hint="your changes are still open; check the folder's permissions and disk space") from exc
+    except BaseException:
+        if source is not None:
+            source.forget_doc()
+        raise
     collection.path = str(target)
-    collection._source = YamlSource(
-        text=text, doc=doc, baseline=_without_source(collection),
-        indent=source.indent if source else DEFAULT_INDENT, newline=newline, bom=bom,
-    )
+    new_source = YamlSource(text, _without_source(collection), doc=doc, path=str(target), newline=newline,
+                            bom=bom, dump=dump)
+    if source is not None and source._indent is not None:
+        new_source._indent = source._indent
+    collection._source = new_source
 
 
 def _content_equal(left: Collection, right: Collection) -> bool:
