@@ -42,7 +42,13 @@ def run(args: argparse.Namespace) -> int:
     from tui_api.core.collection.yaml_format import dumps_items, load_collection, save_collection
     from tui_api.core.errors import UsageError
 
-    text = sys.stdin.read() if args.command == "-" else args.command
+    if args.command == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no cURL command given",
+                             hint="pass it in quotes: tui-api import curl 'curl https://...', or pipe it in")
+        text = sys.stdin.read()
+    else:
+        text = args.command
     result = import_curl(text)
     request = result.request
     if args.name:

@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common(parser)
     parser.add_argument("file", metavar="FILE.json", help="the Postman collection export")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the collection here (e.g. collections/NAME.yaml)")
+    parser.add_argument("-e", "--environment", metavar="ENV.json", action="append", default=[],
+                        help="also import a Postman environment export as an environment (repeatable)")
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     parser.set_defaults(handler=run)
 
@@ -33,12 +35,16 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tui_api.cli.diagnostics import info, warning
-    from tui_api.core.collection.postman import load_postman
+    from tui_api.core.collection.postman import load_postman, load_postman_environment
     from tui_api.core.collection.yaml_format import dumps_collection, save_collection
     from tui_api.core.errors import UsageError
 
     result = load_postman(args.file)
     collection = result.collection
+    for env_file in args.environment:
+        name, values, secrets = load_postman_environment(env_file)
+        collection.environments[name] = values
+        result.secrets.extend(secrets)
     if not args.output:
         sys.stdout.write(dumps_collection(collection))
     else:
@@ -50,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         save_collection(collection, target)
     where = args.output or "stdout"
     info(f"converted '{collection.name}': {result.requests} request(s) in {result.folders} folder(s), "
-         f"{len(collection.variables)} variable(s), {len(collection.auth_profiles)} auth profile(s) -> {where}")
+         f"{len(collection.variables)} variable(s), {len(collection.environments)} environment(s), "
+         f"{len(collection.auth_profiles)} auth profile(s) -> {where}")
     if result.secrets:
         info("secrets were not written; store them with:")
         flag = f" --collection {args.output}" if args.output else ""
@@ -59,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 info(f"  tui-api auth set {secret.profile}{flag}    # its {secret.field} ({secret.where})")
             else:
                 info(f"  {secret.field}=...  in .env beside the collection, or --var {secret.field}=...    "
-                     f"# {secret.where}")
+                     f"# from {secret.where}")
     if result.warnings:
         info("not converted:")
         for line in result.warnings:

@@ -235,3 +235,30 @@ def test_cli_rejects_non_curl(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "curl", "wget https://example.com"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: this is not a cURL command") and err.count("\n") == 1
+
+
+def test_url_query_option() -> None:
+    request, _ = parse_curl("curl https://h/x?a=1 --url-query 'b=two words' --url-query '+c=3&d=4'")
+    assert request.query == [("a", "1"), ("b", "two words"), ("c", "3"), ("d", "4")]
+
+
+def test_cli_without_a_command_on_a_terminal_does_not_wait(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+        def read(self) -> str:  # pragma: no cover - reading would hang
+            raise AssertionError("read from a terminal")
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    assert main(["import", "curl"]) == 2
+    assert "no cURL command given" in capsys.readouterr().err
+
+
+def test_cli_reads_a_piped_command(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("curl -X DELETE https://h/pets/1\n"))
+    assert main(["import", "curl", "-"]) == 0
+    assert capsys.readouterr().out.startswith("- name: DELETE /pets/1\n  method: DELETE\n")

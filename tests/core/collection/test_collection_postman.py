@@ -9,7 +9,7 @@ import pytest
 
 from tui_api.cli.main import main
 from tui_api.core.collection.model import Body, Folder, MultipartPart
-from tui_api.core.collection.postman import convert_postman, load_postman
+from tui_api.core.collection.postman import convert_postman, load_postman, load_postman_environment
 from tui_api.core.collection.yaml_format import load_collection
 from tui_api.core.errors import CollectionError
 from tui_api.core.export import secret_env_var
@@ -136,3 +136,16 @@ def test_not_json(tmp_path: Path) -> None:
         load_postman(path)
     with pytest.raises(CollectionError, match="not a Postman collection"):
         convert_postman(json.loads("[1, 2]"))
+
+
+def test_environment_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "pets.yaml"
+    env = FIXTURES / "local.postman_environment.json"
+    assert main(["import", "postman", str(PETSTORE), "-e", str(env), "-o", str(target)]) == 0
+    err = capsys.readouterr().err
+    collection = load_collection(target)
+    assert collection.environments == {"Local": {"baseUrl": "http://127.0.0.1:8000", "limit": "3"}}
+    assert "env-secret-token-777" not in target.read_text() + err
+    assert "storeToken=...  in .env beside the collection" in err and "from environment 'Local'" in err
+    with pytest.raises(CollectionError, match="not a Postman environment"):
+        load_postman_environment(PETSTORE)

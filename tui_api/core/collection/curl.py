@@ -42,7 +42,7 @@ _VALUE_OPTIONS = {
     "-b": "cookie", "--cookie": "cookie",
     "-A": "user-agent", "--user-agent": "user-agent",
     "-e": "referer", "--referer": "referer",
-    "--url": "url",
+    "--url": "url", "--url-query": "url-query",
     "-m": "max-time", "--max-time": "max-time", "--connect-timeout": "connect-timeout",
     "--oauth2-bearer": "bearer",
     # understood but not mapped (the value is listed in the warning)
@@ -132,6 +132,7 @@ class _Parser:
         self.method: str | None = None
         self.headers: list[tuple[str, str]] = []
         self.removed: set[str] = set()  # `-H 'Name:'` removes a header curl would add
+        self.url_query: list[tuple[str, str]] = []
         self.data: list[str] = []  # pieces joined with '&'
         self.data_file: str | None = None
         self.json_flag = False
@@ -230,6 +231,14 @@ class _Parser:
             self.headers.append(("Referer", value.removesuffix(";auto")))
         elif kind == "url":
             self.urls.append(value)
+        elif kind == "url-query":
+            if value.startswith("+"):
+                self.url_query.extend(parse_qsl(value[1:], keep_blank_values=True))
+            elif "@" in value.split("=", 1)[0] or value.startswith("@"):
+                self.warnings.append(f"--url-query {value}: reading the value from a file is not imported")
+            else:
+                name, sep, content = value.partition("=")
+                self.url_query.append((name, content) if sep else ("", value))
         elif kind == "max-time":
             self.options["timeout"] = _number(value)
         elif kind == "connect-timeout":
@@ -311,7 +320,7 @@ class _Parser:
         if len(self.urls) > 1:
             self.warnings.append(f"{len(self.urls)} URLs given; imported the first ({self.urls[0]})")
         url, query = _split_query(self.urls[0])
-        request = Request(url=url, query=query)
+        request = Request(url=url, query=query + self.url_query)
         headers = list(self.headers)
         if self.cookies:
             headers.append(("Cookie", "; ".join(self.cookies)))

@@ -357,3 +357,31 @@ def _description(value: Any) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "postman"
+
+
+def load_postman_environment(path: str | Path) -> tuple[str, dict[str, str], list[SecretToSet]]:
+    """A Postman environment export -> (name, variables, secrets left out). Disabled values are
+    skipped; values marked secret or named like one are not returned, only listed."""
+    file = Path(path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise CollectionError(f"cannot read the file: {exc.strerror}", path=str(file)) from exc
+    except ValueError as exc:
+        raise CollectionError(f"not JSON: {getattr(exc, 'msg', exc)}", path=str(file),
+                              line=getattr(exc, "lineno", None)) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+        raise CollectionError("not a Postman environment (expected 'name' and 'values')", path=str(file),
+                              hint="in Postman: Environments > ... > Export")
+    name = str(data.get("name") or file.stem.split(".")[0])
+    values: dict[str, str] = {}
+    secrets: list[SecretToSet] = []
+    for entry in data["values"]:
+        if not isinstance(entry, dict) or entry.get("enabled") is False or not entry.get("key"):
+            continue
+        key, value = str(entry["key"]), _text(entry.get("value"))
+        if value and (entry.get("type") == "secret" or looks_secret(key)) and "{{" not in value:
+            secrets.append(SecretToSet(None, key, f"environment '{name}'"))
+            continue
+        values[key] = value
+    return name, values, secrets
