@@ -3,6 +3,7 @@
     POST /token        client credentials grant; client auth by Basic header or form body;
                        issues "tok-N" valid for `expires_in` seconds; 401 invalid_client on a wrong
                        secret; counts fetches (`fetch_count`) and records each grant's form
+    POST /api/...      the same, echoing the request body too
     POST /html-token   answers 200 text/html (a login page), as misconfigured endpoints do
     GET  /api/...      200 with a JSON echo if the Bearer token is one it issued and not revoked,
                        else 401 (`revoke_all()` simulates a server-side revocation)
@@ -133,6 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server_state
         path = urlsplit(self.path).path
         body = self._body()
+        if path.startswith("/api"):
+            self._api(body)
+            return
         if path == "/html-token":
             self._send(200, b"<html><body>Please log in</body></html>", content_type="text/html")
             return
@@ -163,14 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server_state
         parts = urlsplit(self.path)
         if parts.path.startswith("/api"):
-            header = self.headers.get("Authorization", "")
-            token = header[7:] if header.startswith("Bearer ") else ""
-            with state.lock:
-                state.api_requests.append({"token": token, "path": parts.path})
-            if not token or not state.token_valid(token):
-                self._send(401, {"error": "invalid_token"}, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-                return
-            self._send(200, self._echo())
+            self._api(b"")
         elif parts.path.startswith("/echo"):
             self._send(200, self._echo())
         elif parts.path == "/redirect":
@@ -183,6 +180,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._digest()
         else:
             self._send(404, {"error": "not found"})
+
+    def _api(self, body: bytes) -> None:
+        state = self.server_state
+        header = self.headers.get("Authorization", "")
+        token = header[7:] if header.startswith("Bearer ") else ""
+        with state.lock:
+            state.api_requests.append({"token": token, "path": urlsplit(self.path).path, "body": body.decode()})
+        if not token or not state.token_valid(token):
+            self._send(401, {"error": "invalid_token"}, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return
+        self._send(200, {**self._echo(), "body": body.decode()})
 
     def _digest(self) -> None:
         state = self.server_state

@@ -165,3 +165,33 @@ def test_fetch_now_reports_expiry_without_the_token(oauth_server, memory_store):
     memory_store.set("svc", "client_secret", "wrong")
     with pytest.raises(AuthError, match="invalid_client"):
         check_profile(profile, memory_store)
+
+
+def test_the_same_auth_works_on_a_synchronous_client(oauth_server, memory_store, clock):
+    import httpx
+
+    memory_store.set("svc", "client_secret", SECRET)
+    provider = make_auth_provider(oauth_collection(oauth_server.token_url), memory_store, clock=clock)
+    auth = provider("svc")
+    with httpx.Client() as client:
+        assert client.get(oauth_server.base_url + "/api/a", auth=auth).status_code == 200
+        assert client.get(oauth_server.base_url + "/api/b", auth=auth).status_code == 200
+        oauth_server.revoke_all()
+        answer = client.post(oauth_server.base_url + "/api/c", auth=auth, content=b"payload")
+        assert answer.status_code == 200 and answer.json()["body"] == "payload"  # the body was sent again
+    assert oauth_server.fetch_count == 2
+    assert [(r["path"], r["body"]) for r in oauth_server.api_requests][-2:] == [("/api/c", "payload")] * 2
+
+
+async def test_a_401_retry_resends_the_body(oauth_server, memory_store, clock):
+    from tui_api.core.collection.model import Body
+
+    memory_store.set("svc", "client_secret", SECRET)
+    provider = make_auth_provider(oauth_collection(oauth_server.token_url), memory_store, clock=clock)
+    request = Request(method="POST", url=oauth_server.base_url + "/api/orders", body=Body("json", {"n": 1}))
+    async with make_client(resilience=None) as client:
+        await get(provider, oauth_server.base_url + "/api/warm", client)
+        oauth_server.revoke_all()
+        exchange = await execute(request, client=client, variables={}, auth_profile="svc", auth_provider=provider)
+    assert exchange.status == 200
+    assert [r["body"] for r in oauth_server.api_requests[1:]] == ['{"n": 1}', '{"n": 1}']
