@@ -24,14 +24,14 @@ environments:
   broken: {{base_url: "http://127.0.0.1:9"}}
 variables: {{limit: "2", api_token: "s3cret-value"}}
 auth_profiles:
-  demo-key: {{kind: apikey, in: header, name: X-API-Key}}
+  store-key: {{kind: apikey, in: header, name: X-API-Key}}
 requests:
   - name: list pets
     method: GET
     url: "{{{{base_url}}}}/pets"
     query: {{limit: "{{{{limit}}}}"}}
   - folder: writes
-    auth: demo-key
+    auth: store-key
     requests:
       - name: rename pet
         method: PUT
@@ -42,7 +42,7 @@ requests:
 
 @pytest.fixture
 def collection_file(tmp_path: Path, demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUI_API_SECRET_DEMO_KEY_KEY", "demo-key")  # the env fallback of the keyring
+    monkeypatch.setenv("TUI_API_SECRET_STORE_KEY_KEY", "demo-key")  # the env fallback of the keyring
     path = tmp_path / "pets.yaml"
     path.write_text(COLLECTION.format(base=demo_server.base_url), encoding="utf-8")
     return path
@@ -92,13 +92,16 @@ async def test_folder_auth_profile_is_applied_and_redacted(collection_file: Path
         screen = app.main_screen
         screen.query_one(CollectionTree).select_request(request_node(app, "rename pet"))
         await settle(pilot)
-        assert screen.editor.current_request().auth is None  # inherits demo-key from the folder
+        assert screen.editor.current_request().auth is None  # inherits store-key from the folder
         await pilot.press("ctrl+j")
         await settle(pilot)
         exchange = screen.response.exchange
         assert exchange.status == 200, screen.response.body_text
         sent = dict((k.lower(), v) for k, v in exchange.request_headers)
         assert sent["x-api-key"] != "demo-key"  # redacted in what the app keeps
+        await settle(pilot)
+        history = app.history_store.path.read_text(encoding="utf-8")
+        assert "rename pet" in history and "demo-key" not in history
 
 
 async def test_no_auth_choice_overrides_the_folder(collection_file: Path) -> None:
@@ -210,3 +213,41 @@ async def test_broken_collection_is_reported(tmp_path: Path) -> None:
         await settle(pilot)
         assert any(n.severity == "error" and "bad.yaml" in n.message for n in app._notifications)
         assert app.workspace.collection is None
+
+
+async def test_history_lists_sends_and_loads_one_back(collection_file: Path) -> None:
+    from tui_api.tui.screens.history import HistoryScreen
+
+    app = TuiApiApp(collection=str(collection_file), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        screen.query_one(CollectionTree).select_request(request_node(app, "rename pet"))
+        await settle(pilot)
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert [entry.name for entry in history.shown] == ["rename pet", "list pets"]
+        await pilot.press(*"GET")
+        await pilot.pause()
+        assert [entry.name for entry in history.shown] == ["list pets"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        request = screen.editor.current_request()
+        assert request.name == "list pets" and request.url == "{{base_url}}/pets"
+        # one key saves a history entry into the collection
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "from history"
+        await pilot.press("enter")
+        await settle(pilot)
+    names = [r.name for r in load_collection(collection_file).requests()]
+    assert names == ["list pets", "rename pet", "from history"]

@@ -17,8 +17,6 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from tui_api.core.collection.model import Request
-from tui_api.core.http.exchange import Exchange
 from tui_api.core.spec.model import Operation
 from tui_api.tui.widgets.endpoint_tree import search_text
 
@@ -96,6 +94,7 @@ class TuiApiApp(App[None]):
         self._transport = transport
         self.http_client: httpx.AsyncClient | None = None
         self.main_screen: Any = None
+        self._history: Any = None
         from tui_api.tui.workspace import Workspace
 
         self.workspace = Workspace(server_url=server_url, overrides=self.extra_variables)
@@ -118,8 +117,14 @@ class TuiApiApp(App[None]):
         `{{$env.NAME}}` and `base_url` from the spec's (or demo's) server."""
         return self.workspace.context
 
-    def record_exchange(self, request: Request, exchange: Exchange) -> None:
-        """Called after every completed send (history hooks in here)."""
+    @property
+    def history_store(self) -> Any:
+        """The history file in the user's data directory (TUI_API_HOME moves it)."""
+        if self._history is None:
+            from tui_api.core.history import HistoryStore
+
+            self._history = HistoryStore()
+        return self._history
 
     # --- actions and commands -------------------------------------------------------------
     async def action_quit(self) -> None:
@@ -156,4 +161,5 @@ class TuiApiApp(App[None]):
         yield SystemCommand("Pick environment", "Choose the collection's environment (f3)", main.action_focus_environment)
         yield SystemCommand("Variables", "Every variable, its value and where it comes from (f4)",
                             main.action_show_variables)
+        yield SystemCommand("History", "Search sent requests; load one back or save it (f5)", main.action_show_history)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

@@ -39,6 +39,7 @@ class MainScreen(CollectionMixin, Screen[None]):
         Binding("f2", "auth_profiles", "Auth", id="auth-profiles"),
         Binding("f3", "focus_environment", "Env", id="focus-environment", show=False),
         Binding("f4", "show_variables", "Vars", id="show-variables"),
+        Binding("f5", "show_history", "History", id="show-history"),
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
         Binding("ctrl+r", "focus_response", "Response", id="focus-response", show=False),
         Binding("ctrl+o", "save_body", "Save body", id="save-body"),
@@ -255,6 +256,28 @@ class MainScreen(CollectionMixin, Screen[None]):
             return
         self.post_message(SendFinished(send_id, request, exchange=exchange))
 
+    @work(thread=True, group="history")
+    def append_history(self, request: Request, exchange: object, folders: tuple[str, ...]) -> None:
+        """Every send goes to the history file, redacted (the store masks what the profile marks secret)."""
+        workspace = self.app.workspace
+        try:
+            profile = workspace.effective_auth(request, folders)
+            headers: list[str] = []
+            params: list[str] = []
+            secrets: list[str] = []
+            if profile and profile != "none":
+                provider = workspace.auth_provider()
+                headers, params = provider.sensitive_names(profile)
+                secrets = provider.secret_values()
+            collection = workspace.collection
+            self.app.history_store.append(
+                request, exchange, sensitive_headers=headers, sensitive_params=params, secrets=secrets,
+                collection=collection.path if collection is not None else None,
+                environment=workspace.environment,
+            )
+        except Exception as exc:  # noqa: BLE001 - history must never break sending
+            self.app.call_from_thread(self.notify, f"history not written: {exc}", severity="warning")
+
     @work(thread=True, group="save-body")
     def save_body(self, path: str, body: bytes) -> None:
         from tui_api.core.fileio import write_atomic
@@ -385,7 +408,8 @@ class MainScreen(CollectionMixin, Screen[None]):
             self.notify(message.error, title="Request not sent", severity="error")
         elif message.exchange is not None:
             self.response.show_exchange(message.exchange)
-            self.app.record_exchange(message.request, message.exchange)
+            folders = self._location.folders if self._location is not None else ()
+            self.append_history(message.request, message.exchange, folders)
 
     @on(BodySaved)
     def _body_saved(self, message: BodySaved) -> None:
@@ -449,6 +473,31 @@ class MainScreen(CollectionMixin, Screen[None]):
 
     def action_toggle_tree(self) -> None:
         self.query_one("#left").toggle_class("-hidden")
+
+    def action_show_history(self) -> None:
+        from tui_api.tui.screens.history import HistoryChoice, HistoryScreen
+
+        def chosen(choice: HistoryChoice | None) -> None:
+            if choice is None:
+                return
+            request = choice.entry.to_request()
+            if choice.action == "save":
+                if self.app.workspace.collection is None:
+                    self._ask_new_collection(request, from_editor=False)
+                else:
+                    self._ask_name(request, from_editor=False)
+                return
+
+            def load() -> None:
+                self._location = None
+                self._title_text = f"from history: {choice.entry.method} {choice.entry.url}"
+                self.editor.load(request, title=self._title_text)
+                self._refresh_auth_choices()
+                self._set_modified(False)
+
+            self.guard_unsaved(load)
+
+        self.app.push_screen(HistoryScreen(self.app.history_store), chosen)
 
     def action_show_warnings(self) -> None:
         from tui_api.tui.screens.warnings import WarningsScreen

@@ -235,7 +235,7 @@ class CollectionMixin:
             return
         self._ask_name(request)
 
-    def _ask_new_collection(self, request: Request) -> None:
+    def _ask_new_collection(self, request: Request, *, from_editor: bool = True) -> None:
         from tui_api.tui.screens.prompt import PromptScreen
 
         def chosen(path: str | None) -> None:
@@ -251,28 +251,33 @@ class CollectionMixin:
                 collection.variables["base_url"] = workspace.server_url
             workspace.set_collection(collection)
             self.query_one(CollectionTree).set_collection(collection)
-            self._ask_name(request)
+            self._refresh_environments()
+            self._ask_name(request, from_editor=from_editor)
 
         self.app.push_screen(PromptScreen("No collection is open. Create a collection file:",
                                           "collection.yaml", hint="enter creates it, esc cancels"), chosen)
 
-    def _ask_name(self, request: Request) -> None:
+    def _ask_name(self, request: Request, *, from_editor: bool = True) -> None:
         from tui_api.tui.screens.prompt import PromptScreen
 
         workspace: Workspace = self.app.workspace
 
         def named(name: str | None) -> None:
             if name:
-                self._store(replace(request, name=workspace.unique_name(name)), None)
+                self._store(replace(request, name=workspace.unique_name(name)), None, from_editor=from_editor)
 
         default = request.name if request.name and request.name != "untitled" else "new request"
         self.app.push_screen(PromptScreen("Save the request into the collection as:", default), named)
 
-    def _store(self, request: Request, location: Location | None) -> None:
+    def _store(self, request: Request, location: Location | None, *, from_editor: bool = True) -> None:
+        """Put it in the collection and save the file; `from_editor`: it is what the editor shows,
+        which from now on is that stored request."""
         workspace: Workspace = self.app.workspace
-        self._location = workspace.put_request(request, location)
-        self._title_text = " / ".join((*self._location.folders, request.name))
-        self.editor.rebase(request)
+        stored = workspace.put_request(request, location)
+        if from_editor:
+            self._location = stored
+            self._title_text = " / ".join((*stored.folders, request.name))
+            self.editor.rebase(request)
         self.query_one("#left-tabs", TabbedContent).active = "tab-collection"
         assert workspace.collection is not None
         self.save_collection_file(workspace.collection, None)
