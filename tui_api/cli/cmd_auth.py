@@ -139,7 +139,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     from tui_api.cli.diagnostics import info
     from tui_api.core.auth.kinds import KINDS, kind_spec
     from tui_api.core.auth.profiles import AuthProfile, validate_name
-    from tui_api.core.errors import UsageError
+    from tui_api.core.errors import AuthError, UsageError
 
     name = validate_name(args.profile)
     profiles, secrets = _stores(args.collection)
@@ -170,7 +170,10 @@ def cmd_set(args: argparse.Namespace) -> int:
     ask = not args.no_secret and (existing is None or rotate_only or args.secret_stdin or kind != existing.kind)
     new_secrets = _read_secrets(name, list(spec.secret_fields), args.secret_stdin) if ask else {}
     for field_name, value in new_secrets.items():
-        secrets.set(name, field_name, value)
+        try:
+            secrets.set(name, field_name, value)
+        except AuthError as exc:
+            raise AuthError(exc.message, hint=f"{exc.hint}; to save the profile alone, add --no-secret") from exc
     if new_secrets:
         secrets.delete_token(name)  # a cached OAuth token belongs to the old secret
     if changed:
