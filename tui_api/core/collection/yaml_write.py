@@ -293,7 +293,13 @@ def styled(value: Any) -> Any:
     if isinstance(value, dict) and not isinstance(value, CommentedMap):
         return {key: styled(item) for key, item in value.items()}
     if isinstance(value, list) and not isinstance(value, CommentedSeq):
-        return [styled(item) for item in value]
+        items = [styled(item) for item in value]
+        if items and all(isinstance(i, (str, int, float, bool)) and not isinstance(i, LiteralScalarString) for i in items) \
+                and sum(len(str(i)) + 2 for i in items) <= 60:
+            flow = CommentedSeq(items)
+            flow.fa.set_flow_style()  # short lists of values read best on one line: [200, 201]
+            return flow
+        return items
     return value
 
 
