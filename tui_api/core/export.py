@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tui_api.core.collection.curl import encode_query
+from tui_api.core.collection.wire import encode_query
 from tui_api.core.collection.model import Request
 from tui_api.core.collection.variables import VARIABLE, Lookup, _get
 from tui_api.core.http.redact import MASK, SENSITIVE_QUERY, is_sensitive_header, mask_secrets

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from tui_api.core.collection.curl_tokens import split_command
 from tui_api.core.collection.model import Body, MultipartPart, Request
+from tui_api.core.collection.wire import form_pairs, parse_multipart_body, split_query
 from tui_api.core.errors import UsageError
 from tui_api.core.http.redact import is_sensitive_header
 
@@ -79,7 +80,6 @@ _SHORT_WITH_VALUE = {opt[1] for opt in _VALUE_OPTIONS if len(opt) == 2}
 _SHORT_FLAGS = {opt[1] for opt in list(_FLAG_OPTIONS) + list(_OUTPUT_FLAGS) if len(opt) == 2}
 
 SecretsMode = Literal["reference", "keep"]
-_QUERY_SAFE = "{}$/:@!*'(),;~"
 
 
 @dataclass
@@ -319,7 +319,7 @@ class _Parser:
             raise UsageError("the cURL command has no URL", hint="curl needs a URL such as https://example.com/path")
         if len(self.urls) > 1:
             self.warnings.append(f"{len(self.urls)} URLs given; imported the first ({self.urls[0]})")
-        url, query = _split_query(self.urls[0])
+        url, query = split_query(self.urls[0])
         request = Request(url=url, query=query + self.url_query)
         headers = list(self.headers)
         if self.cookies:
@@ -374,11 +374,11 @@ class _Parser:
                 return Body("text", data), headers
             return Body("json", value), _drop_header(headers, "content-type", lambda v: v.lower() == "application/json")
         if ctype.startswith("multipart/form-data") and "boundary=" in ctype:
-            parts = _multipart_parts(data, content_type or "", self.warnings)
+            parts = parse_multipart_body(data, content_type or "", self.warnings)
             if parts is not None:
                 return Body("multipart", parts), _drop_header(headers, "content-type", lambda v: True)
         if ctype.startswith("application/x-www-form-urlencoded"):
-            pairs = _form_pairs(data)
+            pairs = form_pairs(data)
             if pairs is not None:
                 return Body("form", pairs), _drop_header(
                     headers, "content-type", lambda v: v.lower().startswith("application/x-www-form-urlencoded"))
@@ -461,66 +461,6 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 def _drop_header(headers: list[tuple[str, str]], name: str, matches) -> list[tuple[str, str]]:
     """The Content-Type a body kind implies is set when sending; keeping it would say it twice."""
     return [(k, v) for k, v in headers if not (k.lower() == name and matches(v))]
-
-
-def _form_pairs(data: str) -> list[tuple[str, str]] | None:
-    if not data:
-        return []
-    try:
-        return parse_qsl(data, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        return None
-
-
-def encode_query(pairs: list[tuple[str, str]]) -> str:
-    """The query string for pairs, percent-encoded, keeping `{{variables}}` readable. Export writes
-    queries with it and import splits a URL's query only when it gives the same text back."""
-    return "&".join(f"{quote(k, safe=_QUERY_SAFE)}={quote(v, safe=_QUERY_SAFE)}" for k, v in pairs)
-
-
-def _split_query(url: str) -> tuple[str, list[tuple[str, str]]]:
-    """Split the query into pairs when re-encoding them gives the same text; otherwise keep it
-    whole (a signed URL must stay byte for byte)."""
-    base, sep, rest = url.partition("?")
-    if not sep or not rest:
-        return url, []
-    query, hash_sep, fragment = rest.partition("#")
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not pairs or encode_query(pairs) != query:
-        return url, []
-    return base + (hash_sep + fragment if hash_sep else ""), pairs
-
-
-def _multipart_parts(data: str, content_type: str, warnings: list[str]) -> list[MultipartPart] | None:
-    """A raw multipart body (browsers copy the body, not -F) -> its parts."""
-    match = re.search(r'boundary="?([^";]+)"?', content_type)
-    if not match:
-        return None
-    boundary = "--" + match.group(1)
-    if boundary not in data:
-        return None
-    parts: list[MultipartPart] = []
-    for chunk in data.split(boundary)[1:]:
-        if chunk.startswith("--"):
-            break
-        chunk = chunk.removeprefix("\r\n").removeprefix("\n")
-        head, sep, content = chunk.partition("\r\n\r\n")
-        if not sep:
-            head, sep, content = chunk.partition("\n\n")
-        content = content.removesuffix("\r\n").removesuffix("\n")
-        name_match = re.search(r'name="([^"]*)"', head)
-        if not name_match:
-            return None
-        file_match = re.search(r'filename="([^"]*)"', head)
-        type_match = re.search(r"(?im)^content-type:\s*(.+?)\s*$", head)
-        ctype = type_match.group(1) if type_match else None
-        if file_match:
-            warnings.append(f"multipart field {name_match.group(1)!r} carried the file {file_match.group(1)!r}; "
-                            "the file part points at that name, change it to the file's path on disk")
-            parts.append(MultipartPart(name=name_match.group(1), file=file_match.group(1), content_type=ctype))
-        else:
-            parts.append(MultipartPart(name=name_match.group(1), value=content, content_type=ctype))
-    return parts
 
 
 def _variable_name(header: str, taken: dict[str, str]) -> str:

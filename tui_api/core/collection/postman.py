@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui_api.core.collection.curl import _split_query
+from tui_api.core.collection.wire import split_query
 from tui_api.core.collection.model import Body, Collection, Folder, MultipartPart, Request
 from tui_api.core.collection.variables import looks_secret
 from tui_api.core.errors import CollectionError
@@ -161,7 +161,7 @@ class _Converter:
 
     def url(self, request: Request, url: Any, where: str) -> None:
         if isinstance(url, str):
-            request.url, request.query = _split_query(url)
+            request.url, request.query = split_query(url)
         elif isinstance(url, dict):
             raw = str(url.get("raw") or "")
             if not raw:
@@ -177,7 +177,7 @@ class _Converter:
                 request.query = [(str(q.get("key") or ""), _text(q.get("value")))
                                  for q in url.get("query") or [] if isinstance(q, dict) and not q.get("disabled")]
             elif "?" in raw:
-                request.url, request.query = _split_query(raw)
+                request.url, request.query = split_query(raw)
             for variable in url.get("variable") or []:
                 key = str(variable.get("key") or "")
                 if not key:
