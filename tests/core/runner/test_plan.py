@@ -93,3 +93,34 @@ def test_dynamic_and_env_variables_are_defined():
     ctx = VariableContext(collection_vars={"base": "http://h"}, os_environ={"TOKEN": "t"})
     plan = build_plan(coll(Request("r", url="{{base}}/{{$uuid}}?t={{$env.TOKEN}}")), ctx)
     assert plan.problems == []
+
+
+def test_changes_to_one_resource_keep_file_order_and_unrelated_reads_overlap():
+    plan = build_plan(coll(
+        Request("list", "GET", "{{base}}/pets"),
+        Request("create", "POST", "{{base}}/pets", capture={"id": "$.id"}),
+        Request("read", "GET", "{{base}}/pets/{{id}}"),
+        Request("rename", "PUT", "{{base}}/pets/{{id}}"),
+        Request("delete", "DELETE", "{{base}}/pets/{{id}}"),
+        Request("gone", "GET", "{{base}}/pets/{{id}}"),
+        Request("health", "GET", "{{base}}/health"),
+        Request("order", "POST", "{{base}}/store/order"),
+        Request("list again", "GET", "{{base}}/pets?limit=5"),
+    ), {"base": "http://h"})
+    deps = {p.name: set(p.deps) for p in plan.requests}
+    assert deps["create"] == {0}  # writes /pets after it was listed
+    assert deps["read"] == {1}
+    assert deps["rename"] == {1, 2}  # after the read of the old name
+    assert deps["delete"] == {1, 3}
+    assert deps["gone"] == {1, 4}
+    assert deps["health"] == set()  # unrelated: runs alongside
+    assert deps["order"] == set()
+    assert deps["list again"] == {1, 4}  # sees what was created and deleted below /pets
+
+
+def test_resource_keys():
+    from tui_api.core.runner.resources import path_key
+
+    assert path_key("{{base}}/pets/{{id}}?x=1#f") == "{{base}}/pets/{{id}}"
+    assert path_key("HTTP://Host:80/a/b/") == "http://host:80/a/b"
+    assert path_key("{{base}}") == "{{base}}"

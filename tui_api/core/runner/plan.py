@@ -6,7 +6,8 @@ would make the run fail for a reason other than the server (exit 2, nothing sent
 Dependencies come from variables: a request that reads `{{token}}` waits for the last earlier
 request that captures `token`; a request that captures `id` waits for earlier requests that read
 or capture `id` (so a concurrent run never changes a value under a request that is still using
-the old one). Everything else may run concurrently with `--jobs N`.
+the old one). Requests that change the same resource keep their file order too (resources.py).
+Everything else may run concurrently with `--jobs N`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tui_api.core.collection.model import Collection, Folder, Request
 from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
+from tui_api.core.runner.resources import ResourceOrder
 
 @dataclass
 class PlannedRequest:
@@ -201,6 +203,7 @@ def build_plan(
     plan = Plan(problems=problems)
     last_writer: dict[str, int] = {}
     readers: dict[str, set[int]] = {}
+    resources = ResourceOrder()
     for index, (path, request, auth) in enumerate(chosen):
         where = f"request '{'/'.join(path + (request.name,))}'"
         uses = _expand(variables_used(request), raw)
@@ -226,6 +229,7 @@ def build_plan(
             if name in last_writer:
                 deps.add(last_writer[name])
             deps.update(readers.get(name, set()))
+        deps |= resources.add(index, request.method, request.url, {n for n in uses if n in last_writer})
         deps.discard(index)
         for name in uses:
             readers.setdefault(name, set()).add(index)
