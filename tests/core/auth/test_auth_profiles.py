@@ -152,3 +152,21 @@ def test_operation_security_preselects_a_profile():
     assert preselected_profile([{"oidc": []}, {"petKey": []}], profiles) == "petKey"
     assert preselected_profile([{}], profiles) is None
     assert preselected_profile(None, profiles) is None
+
+
+def test_saving_a_collection_profile_writes_only_that_profile(tmp_path):
+    from tui_api.core.collection.yaml_format import load_collection
+
+    file = tmp_path / "team.yaml"
+    file.write_text("# keep me\nversion: 1\nname: team\nrequests:\n  - name: one\n    url: http://a/one\n")
+    collection = load_collection(file)
+    collection.requests()[0].url = "http://a/unsaved-edit"  # the user's unsaved edit in the TUI
+    store = ProfileStore(collection)
+    store.save(AuthProfile("api", "apikey", {"name": "X-K"}), "collection")
+    text = file.read_text()
+    assert text.startswith("# keep me") and "unsaved-edit" not in text and "X-K" in text
+    assert collection.auth_profiles["api"] == {"kind": "apikey", "name": "X-K"}
+    assert load_collection(file).auth_profiles == {"api": {"kind": "apikey", "name": "X-K"}}
+    assert store.remove("api") == "collection"
+    assert load_collection(file).auth_profiles == {} and collection.auth_profiles == {}
+    assert "unsaved-edit" not in file.read_text()

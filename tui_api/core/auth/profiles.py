@@ -158,7 +158,9 @@ class ProfileStore:
     """All profiles a collection can use: its own plus the personal ones (collection wins).
 
     Saving to the collection updates `collection.auth_profiles` and, when the collection has a path,
-    writes the file through the collection format (so hand edits and key order survive).
+    changes just that profile in the file through the collection format (hand edits and key order
+    survive, and other unsaved edits of the open collection stay unsaved: they are the user's to
+    save or drop).
     """
 
     def __init__(self, collection: Collection | None = None, personal_file: Path | None = None) -> None:
@@ -207,7 +209,7 @@ class ProfileStore:
             if self.collection is None:
                 raise AuthError("no collection is open to save the profile in", hint="save it as a personal profile")
             self.collection.auth_profiles[profile.name] = profile.to_mapping()
-            self._write_collection()
+            self._write_collection(profile.name, profile.to_mapping())
         else:
             personal = self.personal()
             personal[profile.name] = AuthProfile(profile.name, profile.kind, dict(profile.fields), "personal")
@@ -221,7 +223,7 @@ class ProfileStore:
         if where in (None, "collection") and in_collection:
             assert self.collection is not None
             del self.collection.auth_profiles[name]
-            self._write_collection()
+            self._write_collection(name, None)
             return "collection"
         if where in (None, "personal") and name in personal:
             del personal[name]
@@ -229,13 +231,20 @@ class ProfileStore:
             return "personal"
         raise AuthError(f"no {where + ' ' if where else ''}auth profile '{name}' to remove")
 
-    def _write_collection(self) -> None:
+    def _write_collection(self, name: str, mapping: dict[str, Any] | None) -> None:
         assert self.collection is not None
         if not self.collection.path:
             return  # an unsaved collection: the caller saves it with everything else
-        try:
-            from tui_api.core.collection.yaml_format import save_collection
-        except ImportError as exc:
-            raise AuthError("this build cannot write collection files yet",
-                            hint="save the profile as a personal profile") from exc
-        save_collection(self.collection, Path(self.collection.path))
+        from tui_api.core.collection.yaml_format import load_collection, save_collection
+
+        path = Path(self.collection.path)
+        on_disk = load_collection(path) if path.exists() else None
+        if on_disk is None:
+            from tui_api.core.collection.model import Collection
+
+            on_disk = Collection(name=self.collection.name, path=str(path))
+        if mapping is None:
+            on_disk.auth_profiles.pop(name, None)
+        else:
+            on_disk.auth_profiles[name] = mapping
+        save_collection(on_disk, path)
