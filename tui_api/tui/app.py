@@ -161,5 +161,9 @@ class TuiApiApp(App[None]):
         yield SystemCommand("Pick environment", "Choose the collection's environment (f3)", main.action_focus_environment)
         yield SystemCommand("Variables", "Every variable, its value and where it comes from (f4)",
                             main.action_show_variables)
+        yield SystemCommand("Copy as cURL", "The request as a cURL command, secrets as references (f6)",
+                            lambda: main.action_export("curl"))
+        yield SystemCommand("Copy as httpx script", "The request as a Python httpx script",
+                            lambda: main.action_export("httpx"))
         yield SystemCommand("History", "Search sent requests; load one back or save it (f5)", main.action_show_history)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

@@ -40,6 +40,7 @@ class MainScreen(CollectionMixin, Screen[None]):
         Binding("f3", "focus_environment", "Env", id="focus-environment", show=False),
         Binding("f4", "show_variables", "Vars", id="show-variables"),
         Binding("f5", "show_history", "History", id="show-history"),
+        Binding("f6", "export('curl')", "cURL", id="export-curl", show=False),
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
         Binding("ctrl+r", "focus_response", "Response", id="focus-response", show=False),
         Binding("ctrl+o", "save_body", "Save body", id="save-body"),

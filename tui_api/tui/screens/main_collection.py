@@ -223,6 +223,58 @@ class CollectionMixin:
         rows = workspace.context.sources(env_names_used(texts))
         self.app.push_screen(VariablesScreen(rows, environment=workspace.environment))
 
+    # --- cURL in and out ------------------------------------------------------------------
+    def on_url_input_curl_pasted(self, message: Any) -> None:
+        from tui_api.core.collection.curl import import_curl
+
+        def load() -> None:
+            try:
+                result = import_curl(message.text)
+            except TuiApiError as exc:
+                self.notify(str(exc), title="Not a usable cURL command", severity="error")
+                return
+            workspace: Workspace = self.app.workspace
+            for name, value in result.secrets.items():
+                workspace.context.set_override(name, value)  # in memory only, never written
+            self._location = None
+            self._title_text = "from cURL"
+            self.editor.load(result.request, title=self._title_text)
+            self._refresh_auth_choices()
+            self._set_modified(False)
+            if result.warnings:
+                self.notify("\n".join(result.warnings[:8]), title="cURL options not mapped", severity="warning",
+                            timeout=12)
+            else:
+                self.notify("request loaded from the cURL command")
+
+        self.guard_unsaved(load)
+
+    def action_export(self, kind: str = "curl") -> None:
+        from tui_api.core.export import to_curl, to_httpx
+        from tui_api.tui.screens.export import ExportScreen
+
+        workspace: Workspace = self.app.workspace
+        request = self.editor.current_request()
+        folders = self._location.folders if self._location else ()
+        profile_name = workspace.effective_auth(request, folders)
+        profile = None
+        if profile_name and profile_name != "none":
+            try:
+                profile = workspace.profile_store().find(profile_name)
+            except Exception:  # noqa: BLE001 - export still works, without the auth reference
+                profile = None
+        try:
+            if kind == "httpx":
+                text = to_httpx(request, workspace.context, auth=profile)
+                screen = ExportScreen("As a Python httpx script", text, lexer="python")
+            else:
+                text = to_curl(request, workspace.context, auth=profile)
+                screen = ExportScreen("As a cURL command", text, lexer="bash")
+        except TuiApiError as exc:
+            self.notify(str(exc), title="Cannot export", severity="error")
+            return
+        self.app.push_screen(screen)
+
     # --- saving ---------------------------------------------------------------------------
     def action_save_request(self) -> None:
         workspace: Workspace = self.app.workspace

@@ -11,7 +11,7 @@ import json
 from dataclasses import replace
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -59,6 +59,24 @@ def text_to_body(kind: str, text: str) -> Body | None:
             pairs.append((key.strip(), value))
         return Body("form", pairs)
     return Body("text", text) if text else None
+
+
+class UrlInput(Input):
+    """The URL bar. A pasted cURL command is not cut to its first line: it becomes a request."""
+
+    class CurlPasted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        from tui_api.core.collection.curl import looks_like_curl
+
+        if event.text and looks_like_curl(event.text):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.CurlPasted(event.text))
+        # otherwise Input's own paste handler runs next (Textual calls each class's handler)
 
 
 class RequestEditor(Vertical):
@@ -145,7 +163,7 @@ class RequestEditor(Vertical):
         yield Static("", id="request-title")
         with Horizontal(id="request-bar"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-            yield Input(placeholder="URL, e.g. http://127.0.0.1:8000/pets  (ctrl+l)", id="url", compact=True)
+            yield UrlInput(placeholder="URL, or paste a cURL command  (ctrl+l)", id="url", compact=True)
             yield Button("Send ^j", id="send", variant="primary", compact=True)
         with TabbedContent(initial="tab-docs", id="request-tabs"):
             with TabPane("Docs", id="tab-docs"):
@@ -291,7 +309,11 @@ class RequestEditor(Vertical):
     def _url_submitted(self, event: Input.Submitted) -> None:
         """Enter in the URL bar sends, as in a browser."""
         event.stop()
-        if not self._sending:
+        from tui_api.core.collection.curl import looks_like_curl
+
+        if looks_like_curl(event.value):
+            self.post_message(UrlInput.CurlPasted(event.value))
+        elif not self._sending:
             self.post_message(self.SendRequested())
 
     @on(Button.Pressed, "#auth-manage")
