@@ -195,3 +195,20 @@ async def test_a_401_retry_resends_the_body(oauth_server, memory_store, clock):
         exchange = await execute(request, client=client, variables={}, auth_profile="svc", auth_provider=provider)
     assert exchange.status == 200
     assert [r["body"] for r in oauth_server.api_requests[1:]] == ['{"n": 1}', '{"n": 1}']
+
+
+async def test_profile_fields_take_variables_per_environment(oauth_server, memory_store, clock):
+    from tui_api.core.errors import VariableError
+
+    memory_store.set("svc", "client_secret", SECRET)
+    collection = oauth_collection("{{auth_base}}/token")
+    env = {"auth_base": oauth_server.base_url}
+    provider = make_auth_provider(collection, memory_store, clock=clock, variables=env)
+    assert (await get(provider, oauth_server.base_url + "/api/x")).status == 200
+    assert oauth_server.fetch_count == 1
+    env.clear()
+    provider.reload()
+    with pytest.raises(VariableError, match="variable 'auth_base' is not defined in auth profile 'svc' token_url"):
+        provider("svc")
+    with pytest.raises(AuthError, match="uses a variable in 'token_url' but no variables are available"):
+        make_auth_provider(collection, memory_store)("svc")

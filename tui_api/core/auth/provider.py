@@ -27,6 +27,7 @@ from tui_api.core.auth.kinds import kind_spec
 from tui_api.core.auth.oauth2 import ClientCredentials, ClientCredentialsAuth
 from tui_api.core.auth.profiles import AuthProfile, ProfileStore
 from tui_api.core.auth.secrets import SecretStore
+from tui_api.core.collection.variables import Lookup, substitute
 from tui_api.core.errors import AuthError
 
 if TYPE_CHECKING:
@@ -106,9 +107,11 @@ class ProfileAuthProvider:
         *,
         clock: Callable[[], float] = time.time,
         cache_seconds: float = 5.0,
+        variables: Lookup | None = None,
     ) -> None:
         self.profiles = profiles
         self.cache_seconds = cache_seconds
+        self.variables = variables  # resolves {{var}} in plain fields, e.g. token_url per environment
         self.store = store
         self.clock = clock
         self._oauth: dict[str, ClientCredentialsAuth] = {}
@@ -116,7 +119,16 @@ class ProfileAuthProvider:
         self._secrets: set[str] = set()
 
     def profile(self, name: str) -> AuthProfile:
-        return self.profiles.get(name)
+        """The profile with `{{variables}}` in its plain fields resolved (VariableError if one is
+        unknown, AuthError if the provider has no variables to resolve them with)."""
+        profile = self.profiles.get(name)
+        if not any("{{" in value for value in profile.fields.values()):
+            return profile
+        if self.variables is None:
+            used = next(k for k, v in profile.fields.items() if "{{" in v)
+            raise AuthError(f"auth profile '{name}' uses a variable in '{used}' but no variables are available here")
+        fields = {k: substitute(v, self.variables, where=f"auth profile '{name}' {k}") for k, v in profile.fields.items()}
+        return AuthProfile(profile.name, profile.kind, fields, profile.origin)
 
     def reload(self) -> None:
         """Forget what was read (profiles, secrets), e.g. after the profiles screen saved a change.
@@ -179,6 +191,9 @@ def make_auth_provider(
     *,
     personal_file=None,
     clock: Callable[[], float] = time.time,
+    variables: Lookup | None = None,
 ) -> ProfileAuthProvider:
-    """The AuthProvider for a collection (None: personal profiles only)."""
-    return ProfileAuthProvider(ProfileStore(collection, personal_file), store, clock=clock)
+    """The AuthProvider for a collection (None: personal profiles only). `variables` (a mapping or
+    a VariableContext) resolves `{{var}}` in profile fields; call `reload()` after switching
+    environments so the next request picks up the new values."""
+    return ProfileAuthProvider(ProfileStore(collection, personal_file), store, clock=clock, variables=variables)
