@@ -17,7 +17,6 @@ given, else kept.
 from __future__ import annotations
 
 import json
-import pprint
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any, Literal
 
 from tui_api.core.collection.wire import encode_query
 from tui_api.core.collection.model import Request
-from tui_api.core.collection.variables import VARIABLE, Lookup, _get
+from tui_api.core.collection.variables import VARIABLE, Lookup, _get, looks_secret
 from tui_api.core.http.redact import MASK, SENSITIVE_QUERY, is_sensitive_header, mask_secrets
 
 AuthStyle = Literal["variable", "env"]
@@ -104,12 +103,21 @@ class _Resolver:
         self.style = style
 
     def text(self, value: str) -> str:
-        if self.variables is None:
+        """Resolve `{{name}}` unless the name looks like a secret (token, password, key, ...):
+        those stay references, so a resolved export never carries a credential."""
+        if "{{" not in value:
             return value
 
         def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if looks_secret(name):
+                if self.style == "variable":
+                    return match.group(0)
+                return "${" + env_name(name.removeprefix("$env.")) + "}"
+            if self.variables is None:
+                return match.group(0)
             try:
-                found = _get(self.variables, match.group(1))
+                found = _get(self.variables, name)
             except Exception:
                 found = None
             return match.group(0) if found is None else found
@@ -265,6 +273,26 @@ def _py(value: str) -> str:
     return 'f"' + "".join(parts) + '"'
 
 
+def _py_value(value: Any, depth: int = 0) -> str:
+    """A JSON value as a Python literal (strings through `_py`, so env references work), one
+    item per line when it does not fit on one."""
+    if isinstance(value, str):
+        return _py(value)
+    if isinstance(value, (bool, int, float)) or value is None:
+        return repr(value)
+    if isinstance(value, dict):
+        items = [f"{_py(str(k))}: {_py_value(v, depth + 1)}" for k, v in value.items()]
+        open_, close = "{", "}"
+    else:
+        items = [_py_value(v, depth + 1) for v in value]
+        open_, close = "[", "]"
+    flat = open_ + ", ".join(items) + close
+    if len(flat) <= 72 and "\n" not in flat:
+        return flat
+    pad = "    " * (depth + 1)
+    return open_ + "\n" + "".join(f"{pad}{item},\n" for item in items) + "    " * depth + close
+
+
 def _py_pairs(pairs: list[tuple[str, str]]) -> str:
     names = [k.lower() for k, _ in pairs]
     if len(set(names)) == len(names):
@@ -300,7 +328,7 @@ def to_httpx(
     opened: list[str] = []
     if body is not None:
         if body.kind == "json":
-            args.append("json=" + pprint.pformat(_resolve_json(body.value, resolver), indent=4, width=88, sort_dicts=False))
+            args.append("json=" + _py_value(_resolve_json(body.value, resolver)))
         elif body.kind == "form":
             args.append(f"data={_py_pairs([(resolver.text(k), resolver.text(v)) for k, v in body.value])}")
         elif body.kind == "multipart":

@@ -136,3 +136,13 @@ def test_httpx_snippet_runs_in_a_clean_interpreter(tmp_path: Path) -> None:
     env = dict(os.environ, TOK="t")
     result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env)
     assert "ConnectError" in result.stderr or "ConnectionRefused" in result.stderr, result.stderr
+
+
+def test_secret_looking_variables_stay_references_when_resolving() -> None:
+    context = VariableContext(collection_vars={"base_url": "http://h", "db_password": "pw-0123456", "user": "al"})
+    request = Request(method="POST", url="{{base_url}}/login",
+                      body=Body("json", {"user": "{{user}}", "password": "{{db_password}}"}))
+    command = to_curl(request, context)
+    assert "pw-0123456" not in command and '"password":"{{db_password}}"' in command and '"user":"al"' in command
+    snippet = to_httpx(request, context)
+    assert "pw-0123456" not in snippet and "os.environ['DB_PASSWORD']" in snippet
