@@ -216,25 +216,25 @@ def to_curl(
             if not has_type:
                 options.append(["-H", shell_quote("Content-Type: application/json")])
             text = json.dumps(_resolve_json(body.value, resolver), ensure_ascii=False, separators=(",", ":"))
-            options.append(["--data-raw", shell_quote(text)])
+            options.append(["--data-raw", _shell_arg(text, auth_style)])
         elif body.kind == "form":
             for key, value in body.value:
-                options.append(["--data-urlencode", shell_quote(f"{resolver.text(key)}={resolver.text(value)}")])
+                options.append(["--data-urlencode", _shell_arg(f"{resolver.text(key)}={resolver.text(value)}", auth_style)])
         elif body.kind == "multipart":
             for part in body.value:
                 if part.file is not None:
                     spec = f"{part.name}=@{resolver.text(part.file)}" + (f";type={part.content_type}" if part.content_type else "")
                     options.append(["-F", shell_quote(spec)])
                 elif part.content_type:
-                    options.append(["-F", shell_quote(f"{part.name}={resolver.text(part.value or '')};type={part.content_type}")])
+                    options.append(["-F", _shell_arg(f"{part.name}={resolver.text(part.value or '')};type={part.content_type}", auth_style)])
                 else:
-                    options.append(["--form-string", shell_quote(f"{part.name}={resolver.text(part.value or '')}")])
+                    options.append(["--form-string", _shell_arg(f"{part.name}={resolver.text(part.value or '')}", auth_style)])
         else:
             if not has_type:
                 options.append(["-H", shell_quote("Content-Type:")])  # curl would claim a form otherwise
             flag, value = ("--data-raw", resolver.text(str(body.value))) if body.kind == "text" else \
                 ("--data-binary", "@" + resolver.text(str(body.value)))
-            options.append([flag, shell_quote(value)])
+            options.append([flag, _shell_arg(value, auth_style)])
     if request.options.get("follow_redirects"):
         options.append(["-L"])
     if request.options.get("verify") is False:

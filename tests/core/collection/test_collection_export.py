@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import subprocess
@@ -146,3 +147,16 @@ def test_secret_looking_variables_stay_references_when_resolving() -> None:
     assert "pw-0123456" not in command and '"password":"{{db_password}}"' in command and '"user":"al"' in command
     snippet = to_httpx(request, context)
     assert "pw-0123456" not in snippet and "os.environ['DB_PASSWORD']" in snippet
+
+
+def test_env_style_command_expands_secrets_in_bash(tmp_path: Path) -> None:
+    request = Request(method="POST", url="https://h/login", headers=[("Authorization", "Bearer {{token}}")],
+                      body=Body("json", {"user": "al", "password": "{{db_password}}", "note": "$HOME `x` \\ \"q\""}))
+    command = to_curl(request, auth_style="env")
+    script = tmp_path / "args.sh"
+    script.write_text("curl() { for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }\n" + command)
+    env = {"PATH": os.environ["PATH"], "TOKEN": "t-1", "DB_PASSWORD": "p-2", "HOME": "/nowhere"}
+    words = subprocess.run(["bash", str(script)], capture_output=True, check=True, env=env).stdout.decode().split("\0")
+    assert "Authorization: Bearer t-1" in words
+    body = words[words.index("--data-raw") + 1]
+    assert json.loads(body) == {"user": "al", "password": "p-2", "note": "$HOME `x` \\ \"q\""}
