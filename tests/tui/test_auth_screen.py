@@ -195,3 +195,14 @@ async def test_a_spec_security_scheme_becomes_a_profile(oauth):
         assert load_personal()["petstore_key"].fields == {"in": "query", "name": "api_key"}
         assert secrets.get("petstore_key", "key") == "spec-key-value"
         assert [option_list.get_option_at_index(i).id for i in range(option_list.option_count)] == ["petstore_key"]
+
+
+async def test_a_broken_profiles_file_is_shown_not_crashed():
+    path = personal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("profiles:\n  a: [unclosed\n")
+    app = Host(ProfileStore(), SecretStore.in_memory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AuthProfilesScreen)
+        assert "not valid YAML" in status(app)

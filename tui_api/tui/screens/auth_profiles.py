@@ -16,6 +16,7 @@ endpoint never freezes the screen.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -150,7 +151,7 @@ class AuthProfilesScreen(ModalScreen[None]):
 
     def _status(self, text: str, *, error: bool = False, ok: bool = False) -> None:
         status = self.query_one("#auth-status", Static)
-        status.update(text)
+        status.update(Text(text))  # plain text: a message may hold "[" that is not markup
         status.set_class(error, "error")
         status.set_class(ok, "ok")
 
@@ -163,10 +164,11 @@ class AuthProfilesScreen(ModalScreen[None]):
             self._status(str(exc), error=True)
             return
         for name, profile in profiles.items():
-            option_list.add_option(Option(f"{name}  [dim]{profile.kind} · {profile.origin}[/]", id=name))
+            option_list.add_option(Option(Text.assemble(name, "  ", (f"{profile.kind} · {profile.origin}", "dim")), id=name))
         for name, profile in self.suggestions.items():
             if name not in profiles:
-                option_list.add_option(Option(f"{name}  [dim]{profile.kind} · from the spec[/]", id=f"spec:{name}"))
+                option_list.add_option(Option(Text.assemble(name, "  ", (f"{profile.kind} · from the spec", "dim")),
+                                              id=f"spec:{name}"))
 
     def _field_id(self, name: str) -> str:
         return f"auth-field-{name}"
@@ -235,12 +237,14 @@ class AuthProfilesScreen(ModalScreen[None]):
             token = self.secret_store.lookup(self._editing.name, "token").value or ""
         info = decode_jwt(token) if token else None
         if info is None:
-            jwt_box.update("token: opaque (not a JWT)" if token else "")
+            jwt_box.update(Text("token: opaque (not a JWT)" if token else ""))
             return
         claims = ", ".join(f"{k}={v}" for k, v in info.claims.items() if k in ("sub", "iss", "aud", "scope", "exp"))
         expiry = info.describe_expiry()
-        warning = "  [b red]expired: requests with this profile will not be sent[/]" if info.expired() else ""
-        jwt_box.update(f"JWT {claims}\n{expiry}{warning}")
+        shown = Text(f"JWT {claims}\n{expiry}")
+        if info.expired():
+            shown.append("  expired: requests with this profile will not be sent", style="bold red")
+        jwt_box.update(shown)
 
     # -- events ------------------------------------------------------------------------------
 
