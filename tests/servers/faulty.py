@@ -15,6 +15,7 @@ Routes (each hit is counted per full path, query included, so tests isolate them
     /echo                        the request's method, path, headers and body as JSON
     /item/ID                     {"id": ID, "name": "item ID"}; POST /item creates one
 
+`FaultyServer(tls=context)` serves HTTPS (tests make a self-signed certificate).
 `hits[path]`, `headers[path]` (one dict per hit: to check idempotency keys across retries) and
 `events` (("start"|"end", path, seq)) let tests assert on what the server saw, never on time.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import ssl
 import threading
 import time
 from collections import Counter
@@ -149,11 +151,13 @@ class _Server(ThreadingHTTPServer):
 class FaultyServer:
     """Context manager: `with FaultyServer() as srv: srv.url("/ok")`."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
+        if tls is not None:  # HTTPS with the caller's (self-signed) certificate
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self.host, self.port = self._httpd.server_address[:2]
-        self.base_url = f"http://{self.host}:{self.port}"
+        self.base_url = f"{'https' if tls else 'http'}://{self.host}:{self.port}"
         self.lock = threading.Lock()
         self.hits: Counter[str] = Counter()
         self.headers: dict[str, list[dict[str, str]]] = {}

@@ -36,7 +36,9 @@ def _translated(request: httpx.Request) -> Iterator[None]:
         raise httpx.ReadTimeout(str(exc) or "timed out while reading", request=request) from exc
     except aiohttp.ServerTimeoutError as exc:
         raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
-    except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
+    except aiohttp.ClientConnectorCertificateError as exc:
+        raise httpx.ConnectError(f"SSL: {exc.certificate_error}", request=request) from exc
+    except aiohttp.ClientSSLError as exc:
         raise httpx.ConnectError(f"SSL: {exc}", request=request) from exc
     except aiohttp.ClientConnectorError as exc:
         # keeps os_error (ConnectionRefusedError, socket.gaierror) in the cause chain
@@ -81,13 +83,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._verify = verify
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=100)
         self._session: aiohttp.ClientSession | None = None
+        self._ssl_context: ssl.SSLContext | None = None
 
     def _ssl(self) -> ssl.SSLContext | bool:
+        """httpx's context (certifi, SSL_CERT_FILE/DIR), as the httpx backend would use; built on
+        the first https request only, since loading the CA store costs tens of milliseconds."""
         if self._verify is False:
             return False
         if isinstance(self._verify, ssl.SSLContext):
             return self._verify
-        return httpx.create_ssl_context(verify=True)
+        if self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context(verify=True)
+        return self._ssl_context
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -95,7 +102,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             connector = aiohttp.TCPConnector(
                 limit=limits.max_connections or 0,
                 keepalive_timeout=limits.keepalive_expiry or 5.0,
-                ssl=self._ssl(),
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -134,6 +140,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=headers,
                 data=data,
                 allow_redirects=False,
+                ssl=self._ssl() if request.url.scheme == "https" else True,
                 compress=None,
                 timeout=aiohttp.ClientTimeout(
                     total=None,
