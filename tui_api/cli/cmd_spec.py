@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(doc: Any) -> None:
     out = sys.stdout
-    out.write(f"{doc.title} {doc.api_version}  (OpenAPI {doc.spec_version}, {len(doc.operations)} operations)\n")
+    out.write(f"{doc.title} {doc.api_version}  (OpenAPI {doc.spec_version}, {len(doc.operations)} operation{'' if len(doc.operations) == 1 else 's'})\n")
     for server in doc.servers:
         out.write(f"  server: {server.resolved()}\n")
     method_width = max((len(op.method) for op in doc.operations), default=6)

@@ -8,6 +8,7 @@ run in the background by whoever wants it.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from tui_api.core.spec.model import Operation, OperationDetail, Server
 from tui_api.core.spec.refs import Resolver
 from tui_api.core.spec.request import build_request
 
+DETAIL_CACHE_SIZE = 32  # resolved details kept (each can hold tens of thousands of nodes)
 Progress = Callable[[str, float], None]  # (stage, fraction done 0..1)
 
 
@@ -118,20 +120,24 @@ class SpecDocument:
                     document = parse_bytes(data, self.source)
                 self._document = document
                 self._data = None
+                _settle(document)
             if self._resolver is None:
                 self._resolver = Resolver(self.source, self._document)
 
     # -- details on demand -----------------------------------------------------------------------
     def detail(self, op_or_key: Operation | str) -> OperationDetail:
         op = self.operation(op_or_key)
-        found = self._details.get(op.key)
+        found = self._details.pop(op.key, None)
         if found is not None:
+            self._details[op.key] = found  # most recently used last
             return found
         self._ensure_document()
         assert self._resolver is not None
         detail = build_detail(op, self._index.locators[op.key], self._index, self._resolver, self._document,
                               self.source)
         self._details[op.key] = detail
+        while len(self._details) > DETAIL_CACHE_SIZE:
+            self._details.pop(next(iter(self._details)))
         return detail
 
     def build_request(self, op_or_key: Operation | str, *, server_url: str | None = None,
@@ -140,6 +146,15 @@ class SpecDocument:
 
     def __repr__(self) -> str:
         return f"<SpecDocument {self.source!r} {self.spec_version} {len(self.operations)} operations>"
+
+
+def _settle(document: Any) -> None:
+    """Move the parsed document out of the cyclic GC's way. A big spec is millions of long-lived
+    containers; without this every full collection walks them all, and opening an operation now
+    and then stalls for a second. The document is a tree (no cycles), so reference counting still
+    frees it when the SpecDocument goes."""
+    if isinstance(document, dict) and len(document.get("paths") or ()) > 50:
+        gc.freeze()
 
 
 def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None = None) -> SpecDocument:
@@ -160,6 +175,7 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
             return SpecDocument(name, index, digest=digest, data=data)
     report("parsing", 0.2)
     document = parse_bytes(data, name)
+    _settle(document)
     report("indexing", 0.8)
     spec_version = check_kind(document, name)
     resolver = Resolver(name, document)

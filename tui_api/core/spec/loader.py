@@ -118,12 +118,11 @@ def parse_bytes(data: bytes, source: str) -> Any:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            if _looks_like_html(head):
-                raise _not_a_spec("an HTML page", source) from exc
-            try:
-                return _load_yaml(data, source)  # YAML flow style, or JSON with comments
-            except SpecError:
-                pass
+            if not source.lower().endswith(".json"):
+                try:
+                    return _load_yaml(data, source)  # a .yaml file in YAML flow style
+                except SpecError:
+                    pass
             raise SpecError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno,
                             column=exc.colno, hint="fix the JSON syntax") from exc
     if _looks_like_html(head):

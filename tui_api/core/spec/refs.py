@@ -7,9 +7,12 @@ Rules that real specs force on us:
   that holds it, not to the main spec;
 - a cycle becomes `{"x-circular-ref": "<the ref>"}` at the point it closes, so a circular schema
   reads as "a reference to that type", never an endless expansion;
-- one target is expanded once per `resolve()` call and shared wherever it is used again, so the
-  result is a DAG: building it is linear in the spec's size (expanding Stripe's schemas as a tree
-  runs to gigabytes). Walk it with a depth limit, or serialise it with `to_tree(..., max_depth)`;
+- one target is expanded once per `resolve()` call and shared wherever it is used again, so
+  building it is linear in the spec's size; and since walking that DAG as a tree can still run to
+  gigabytes (Stripe), the tree size is budgeted: once a result would pass `TREE_BUDGET` nodes, a
+  repeated target becomes `{"x-ref": "<the ref>", "x-collapsed": true}` (first come, first
+  served: parameters, then the request body, then responses). So a detail can always be printed,
+  walked or serialised;
 - a ref that cannot be resolved becomes `{"x-unresolved-ref": ..., "x-problem": ...}` and is
   reported to the caller, who marks only the operation that needed it.
 """
@@ -25,6 +28,7 @@ from tui_api.core.spec.loader import join_uri, parse_bytes, read_source
 
 MAX_REF_DEPTH = 64  # nested refs followed along one branch before we stop expanding
 MAX_NESTING = 400  # JSON nesting along one branch (guards Python's recursion limit)
+TREE_BUDGET = 20_000  # nodes one resolved result may hold when walked as a tree
 
 
 class Resolver:
@@ -86,9 +90,11 @@ class _Walk:
         self.resolver = resolver
         self.problems = problems
         self.stack: list[tuple[str, str]] = []
-        self.memo: dict[tuple[str, str], Any] = {}
+        self.memo: dict[tuple[str, str], tuple[Any, int]] = {}  # target -> (value, its tree size)
+        self.used = 0  # tree nodes in the result so far
 
     def resolve(self, node: Any, base: str, nesting: int) -> Any:
+        self.used += 1
         if nesting > MAX_NESTING:
             return {"x-truncated": "nested too deeply"}
         if isinstance(node, dict):
@@ -112,16 +118,20 @@ class _Walk:
         if key in self.stack:
             return {"x-circular-ref": ref}
         if key in self.memo:
-            resolved = self.memo[key]
+            resolved, size = self.memo[key]
+            if self.used + size > TREE_BUDGET:
+                return {"x-ref": ref, "x-collapsed": True}
+            self.used += size
         elif len(self.stack) >= MAX_REF_DEPTH:
             return {"x-circular-ref": ref, "x-depth-limit": MAX_REF_DEPTH}
         else:
             self.stack.append(key)
+            before = self.used
             try:
                 resolved = self.resolve(target, uri, nesting + 1)
             finally:
                 self.stack.pop()
-            self.memo[key] = resolved
+            self.memo[key] = (resolved, self.used - before)
         if len(node) > 1 and isinstance(resolved, dict):
             # 3.1 allows siblings next to $ref (summary, description, ...): they override.
             siblings = {k: self.resolve(v, base, nesting + 1) for k, v in node.items() if k != "$ref"}
