@@ -304,3 +304,14 @@ async def test_tls_certificate_checked_unless_insecure(tmp_path, sleep, backend)
     assert refused.status is None and refused.error_kind == "tls", refused.error
     assert "certificate" in refused.error.lower()
     assert accepted.status == 200 and accepted.url.startswith("https://")
+
+
+async def test_requests_through_an_env_proxy_keep_the_resilience_layers(faulty, sleep, monkeypatch):
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", faulty.base_url)  # the faulty server plays a (404-ing) proxy
+    async with client_for(sleep) as client:
+        ex = await get(client, "http://upstream.invalid/flaky")
+    assert ex.status == 404
+    seen = faulty.headers["http://upstream.invalid/flaky"]  # absolute-form: it went via the proxy
+    assert seen[0]["X-Request-ID"] == ex.correlation_id

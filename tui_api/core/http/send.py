@@ -56,17 +56,22 @@ def make_client(
     `transports.py`)."""
     timeouts = timeouts or Timeouts()
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    layers = Resilience() if resilience is _DEFAULT else resilience
+    mounts = None
     if transport is None:
-        from tui_api.core.http.transports import network_transport
+        from tui_api.core.http.transports import network_transport, proxy_mounts
 
         transport = network_transport(verify=verify, limits=limits, backend=backend)
-    layers = Resilience() if resilience is _DEFAULT else resilience
+        # HTTP(S)_PROXY: httpx would mount its own proxy transports, outside our wrappers
+        mounts = proxy_mounts(verify=verify, limits=limits,
+                              wrap=layers.wrap if isinstance(layers, Resilience) else None)
     if isinstance(layers, Resilience):
         transport = layers.wrap(transport)
     return httpx.AsyncClient(
         verify=verify,
         timeout=timeouts.httpx(),
         transport=transport,
+        mounts=mounts,
         follow_redirects=follow_redirects,
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         headers={"User-Agent": "tui-api/0.1"},
