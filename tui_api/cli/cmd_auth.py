@@ -133,6 +133,18 @@ def _read_secrets(profile: str, fields: list, from_stdin: bool) -> dict[str, str
     return values
 
 
+def _find(profiles: ProfileStore, name: str, collection_file: str | None):
+    from tui_api.core.errors import AuthError
+
+    try:
+        return profiles.get(name)
+    except AuthError as exc:
+        if collection_file:
+            raise
+        raise AuthError(exc.message, hint="a collection's profile needs --collection FILE; "
+                        f"or create it with `tui-api auth set {name} --kind KIND`") from exc
+
+
 # -- commands ------------------------------------------------------------------------------------
 
 def cmd_set(args: argparse.Namespace) -> int:
@@ -231,7 +243,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     from tui_api.core.auth.check import check_profile
 
     profiles, secrets = _stores(args.collection)
-    for line in check_profile(profiles.get(args.profile), secrets):
+    for line in check_profile(_find(profiles, args.profile, args.collection), secrets):
         print(line)
     print("ok")
     return ExitCode.OK
@@ -246,7 +258,7 @@ def cmd_rm(args: argparse.Namespace) -> int:
     profile = (profiles.from_collection() if where == "collection" else profiles.personal()).get(args.profile) \
         if where else profiles.find(args.profile)
     if profile is None:
-        profiles.get(args.profile)  # raises the "no auth profile" message with the known names
+        _find(profiles, args.profile, args.collection)  # raises "no auth profile" with the known names
     assert profile is not None
     removed = profiles.remove(args.profile, where)  # type: ignore[arg-type]
     info(f"removed auth profile '{args.profile}' from the {removed} profiles")
