@@ -362,9 +362,12 @@ class Runner:
                 options=send_options,
             )
         except VariableError as exc:
-            missing = [name for name in planned.uses if self.variables.raw(name) is None]
-            return RequestResult(planned, "skipped", message=f"not sent: {exc}" + (
-                f" (an earlier request did not capture {', '.join(sorted(missing))})" if missing else ""))
+            missing = sorted(name for name in planned.uses if self.variables.raw(name) is None)
+            if missing:
+                names = ", ".join("{{" + name + "}}" for name in missing)
+                return RequestResult(planned, "skipped", message=f"not sent: no value for {names}; "
+                                     "the earlier request that captures it did not")
+            return RequestResult(planned, "skipped", message=f"not sent: {exc}")
         except (AuthError, SendError) as exc:
             return RequestResult(planned, "error", message=f"not sent: {exc}")
         except TuiApiError as exc:
