@@ -17,6 +17,7 @@ from tui_api.core.collection.model import Request
 from tui_api.core.errors import SpecError
 from tui_api.core.spec import cache
 from tui_api.core.spec.detail import build_detail
+from tui_api.core.spec.examples import Choice, find_choices
 from tui_api.core.spec.index import SpecIndex, build_index, check_kind
 from tui_api.core.spec.loader import normalise_source, parse_bytes, read_source
 from tui_api.core.spec.model import Operation, OperationDetail, Server
@@ -141,8 +142,36 @@ class SpecDocument:
         return detail
 
     def build_request(self, op_or_key: Operation | str, *, server_url: str | None = None,
-                      as_variables: bool = False) -> Request:
-        return build_request(self.detail(op_or_key), server_url=server_url, as_variables=as_variables)
+                      as_variables: bool = False, branches: dict[str, int] | None = None) -> Request:
+        """A draft request. `branches` maps a `body_choices()` path to the branch index to use."""
+        return build_request(self.detail(op_or_key), server_url=server_url, as_variables=as_variables,
+                             branches=branches)
+
+    def body_choices(self, op_or_key: Operation | str) -> list[Choice]:
+        """The request body's `oneOf`/`anyOf` spots, for a "pick another branch" control."""
+        body = self.detail(op_or_key).request_body
+        return find_choices(body.schema) if body is not None else []
+
+    def security_options(self, op_or_key: Operation | str) -> list[list[tuple[str, dict[str, Any], list[str]]]]:
+        """The operation's effective security as alternatives, each a list of (scheme name, scheme
+        object, scopes) that must all apply. [] means no auth. Lets the request editor preselect
+        the matching auth kind (scheme["type"]: apiKey, http + scheme basic/bearer, oauth2, ...)."""
+        options = []
+        for requirement in self.detail(op_or_key).security:
+            if not requirement:
+                continue  # {} = "auth optional": an alternative needing nothing
+            options.append([(name, self.security_schemes.get(name, {}), list(scopes or []))
+                            for name, scopes in requirement.items()])
+        return options
+
+    def schema(self, ref: str) -> Any:
+        """One `$ref` (e.g. "#/components/schemas/Pet") resolved, for expanding a collapsed
+        `{"x-ref": ...}` or `{"x-circular-ref": ...}` node on demand."""
+        problems: list[str] = []
+        value = self.resolver.resolve({"$ref": ref}, self.source, problems)
+        if problems:
+            raise SpecError(problems[0])
+        return value
 
     def __repr__(self) -> str:
         return f"<SpecDocument {self.source!r} {self.spec_version} {len(self.operations)} operations>"

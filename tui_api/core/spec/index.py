@@ -146,7 +146,7 @@ def build_index(doc: dict[str, Any], source: str, spec_version: str, resolver: R
             resolved = resolver.resolve(scheme, source, problems)
             warnings.extend(problems)
             if isinstance(resolved, dict):
-                security_schemes[str(name)] = resolved
+                security_schemes[str(name)] = swagger_scheme(resolved) if spec_version == "2.0" else resolved
     security = doc.get("security")
     return SpecIndex(
         title=str(info.get("title") or "untitled API"),
@@ -262,3 +262,23 @@ def swagger_servers(doc: dict[str, Any], source: str) -> list[Server]:
     return [Server(url=f"{scheme}://{host}{base_path}") for scheme in schemes if scheme in ("http", "https")] or [
         Server(url=f"https://{host}{base_path}")
     ]
+
+
+_SWAGGER_FLOWS = {"implicit": "implicit", "password": "password", "application": "clientCredentials",
+                  "accessCode": "authorizationCode"}
+
+
+def swagger_scheme(scheme: dict[str, Any]) -> dict[str, Any]:
+    """A Swagger 2 securityDefinition in OpenAPI 3 form, so readers handle one shape."""
+    kind = scheme.get("type")
+    extra = {k: v for k, v in scheme.items() if k == "description" or k.startswith("x-")}
+    if kind == "basic":
+        return {"type": "http", "scheme": "basic", **extra}
+    if kind == "oauth2":
+        flow: dict[str, Any] = {"scopes": scheme.get("scopes") or {}}
+        for key in ("authorizationUrl", "tokenUrl"):
+            if key in scheme:
+                flow[key] = scheme[key]
+        name = _SWAGGER_FLOWS.get(str(scheme.get("flow")), str(scheme.get("flow") or "implicit"))
+        return {"type": "oauth2", "flows": {name: flow}, **extra}
+    return dict(scheme)

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from tui_api.core.errors import RefError, SpecError
 from tui_api.core.spec.loader import join_uri, parse_bytes, read_source
 
-MAX_REF_DEPTH = 64  # nested refs followed along one branch before we stop expanding
+MAX_REF_DEPTH = 128  # nested refs followed along one branch before we stop expanding
 MAX_NESTING = 400  # JSON nesting along one branch (guards Python's recursion limit)
 TREE_BUDGET = 20_000  # nodes one resolved result may hold when walked as a tree
 
@@ -79,7 +79,12 @@ class Resolver:
 
     def resolve(self, node: Any, base: str, problems: list[str] | None = None) -> Any:
         """A copy of `node` with every string `$ref` replaced by its target (cycles marked)."""
-        return _Walk(self, problems if problems is not None else []).resolve(node, base, 0)
+        sink = problems if problems is not None else []
+        try:
+            return _Walk(self, sink).resolve(node, base, 0)
+        except RecursionError:
+            sink.append("schemas nested too deeply to resolve here")
+            return {"x-truncated": "nested too deeply"}
 
 
 class _Walk:
@@ -101,9 +106,15 @@ class _Walk:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 return self.resolve_ref(node, ref, base, nesting)
-            return {key: self.resolve(value, base, nesting + 1) for key, value in node.items()}
+            copied: dict[str, Any] = {}
+            for key, value in node.items():  # loops, not comprehensions: one frame per level
+                copied[key] = self.resolve(value, base, nesting + 1)
+            return copied
         if isinstance(node, list):
-            return [self.resolve(value, base, nesting + 1) for value in node]
+            items: list[Any] = []
+            for value in node:
+                items.append(self.resolve(value, base, nesting + 1))
+            return items
         return node
 
     def resolve_ref(self, node: dict[str, Any], ref: str, base: str, nesting: int) -> Any:

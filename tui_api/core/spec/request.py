@@ -9,11 +9,13 @@ conforming client would send.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from tui_api.core.collection.model import Body, MultipartPart, Pairs, Request
 from tui_api.core.spec.detail import FORM, MULTIPART, is_json_type
+from tui_api.core.spec.examples import example_for_schema
 from tui_api.core.spec.model import OperationDetail, Parameter
 
 _NO_HEADER = ("content-type", "accept", "authorization")  # set by body kind / auth, not as parameters
@@ -36,7 +38,9 @@ def split_path(path: str) -> tuple[str, Pairs]:
     return path, pairs
 
 
-def build_request(detail: OperationDetail, *, server_url: str | None = None, as_variables: bool = False) -> Request:
+def build_request(detail: OperationDetail, *, server_url: str | None = None, as_variables: bool = False,
+                  branches: dict[str, int] | None = None) -> Request:
+    """`branches` picks other `oneOf`/`anyOf` branches of the body (see `examples.find_choices`)."""
     op = detail.operation
     if as_variables:
         base = "{{base_url}}"
@@ -68,6 +72,8 @@ def build_request(detail: OperationDetail, *, server_url: str | None = None, as_
     body = None
     info = detail.request_body
     if info is not None and info.content_types:
+        if branches:
+            info = replace(info, example=example_for_schema(info.schema, mode="request", branches=branches))
         content_type = info.content_type
         base_type = content_type.split(";", 1)[0].strip().lower()
         if base_type == FORM:

@@ -1,0 +1,144 @@
+"""Broken inputs: each fails with one clear line saying what and where, or opens with the damage
+confined to the operations that need the broken part."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tui_api.core.errors import SpecError
+from tui_api.core.spec import open_spec
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "specs"
+BROKEN = FIXTURES / "broken"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad-yaml.yaml", "bad-yaml.yaml:10:10: invalid YAML: did not find expected key"),
+        ("bad-json.json", "bad-json.json:5:65: invalid JSON: trailing comma is not allowed"),
+        ("missing-paths.yaml", "missing-paths.yaml: the spec has no 'paths'"),
+        ("wrong-version.yaml", "wrong-version.yaml: unsupported OpenAPI version '4.0.0'"),
+        ("swagger-1.2.json", "this is a Swagger 1.2 resource listing"),
+        ("postman.json", "this is a Postman collection, not an OpenAPI or Swagger spec"),
+        ("page.html", "this is an HTML page, not an OpenAPI or Swagger spec"),
+        ("a-list.yaml", "this is a list, not an OpenAPI or Swagger spec"),
+        ("empty.yaml", "empty.yaml: the file is empty"),
+        ("no-such-file.yaml", "no-such-file.yaml: file not found"),
+    ],
+)
+def test_broken_spec_message(name: str, expected: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(BROKEN / name))
+    message = str(caught.value)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_yaml_error_carries_line_and_column() -> None:
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(BROKEN / "bad-yaml.yaml"))
+    assert (caught.value.line, caught.value.column) == (10, 10)
+
+
+def test_a_folder_is_not_a_spec(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="is a folder, not a spec file"):
+        open_spec(str(tmp_path))
+
+
+def test_bad_ref_marks_only_the_operations_that_need_it() -> None:
+    doc = open_spec(str(BROKEN / "bad-ref.yaml"))
+    assert len(doc.operations) == 3
+    good = doc.detail("GET /good")
+    assert good.problems == []
+    assert good.responses["200"]["content"]["application/json"]["schema"]["properties"] == {"name": {"type": "string"}}
+    bad = doc.detail("POST /bad")
+    assert len(bad.problems) == 1
+    assert "cannot resolve $ref '#/components/schemas/Missing': no 'Missing' there" in bad.problems[0]
+    assert bad.request_body is not None
+    assert bad.request_body.schema["x-unresolved-ref"] == "#/components/schemas/Missing"
+    bad_file = doc.detail("GET /bad-file")
+    assert len(bad_file.problems) == 1
+    assert "no-such-file.yaml" in bad_file.problems[0] and "file not found" in bad_file.problems[0]
+    # the draft request can still be built
+    assert doc.build_request("POST /bad").method == "POST"
+
+
+def test_100_level_circular_chain_is_marked_not_expanded_forever() -> None:
+    doc = open_spec(str(FIXTURES / "circular-100.yaml"))
+    detail = doc.detail("POST /nodes")
+    assert detail.problems == []
+    assert detail.request_body is not None
+    node = detail.request_body.schema
+    for _ in range(100):
+        node = node["properties"]["next"]
+    assert node == {"x-circular-ref": "#/components/schemas/Node0"}
+    example = detail.request_body.example
+    depth = 0
+    while isinstance(example, dict) and "next" in example:
+        example = example["next"]
+        depth += 1
+    assert 1 <= depth <= 20  # required properties kept, depth limited
+
+
+def test_yaml_quirks_keys_and_dates() -> None:
+    doc = open_spec(str(FIXTURES / "yaml-quirks.yaml"))
+    assert doc.api_version == "2024-12-01"  # an unquoted date stays the text it was
+    detail = doc.detail("GET /events/{id}#one")
+    assert set(detail.responses) == {"200", "on"}  # 200 and on as written, not int / True
+    params = {p.name: p for p in detail.parameters}
+    assert params["since"].example == "2024-12-01"
+    assert params["quoted"].example == "2024-12-02"
+    request = doc.build_request("GET /events/{id}#one")
+    assert request.url == "https://eu.example.com/v2/events/3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    assert request.query == [("since", "2024-12-01"), ("quoted", "2024-12-02")]
+    message = doc.build_request("POST /v1/messages?beta=true")
+    assert message.url == "https://eu.example.com/v2/v1/messages"
+    assert message.query == [("beta", "true")]
+
+
+@pytest.fixture
+def spec_server(specs_dir: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving the shared specs folder."""
+    handler = partial(_QuietHandler, directory=str(specs_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def test_multi_file_spec_over_http(spec_server: str) -> None:
+    doc = open_spec(f"{spec_server}/oai-v2-petstore-separate/spec/swagger.yaml")
+    assert len(doc.operations) == 4
+    detail = doc.detail("POST /pets")
+    assert detail.problems == []
+    assert detail.request_body is not None
+    assert detail.request_body.example == {"description": 0, "id": 0, "name": "string", "tag": "string"}
+    assert detail.responses["default"]["schema"]["required"] == ["code", "message"]
+
+
+def test_url_errors(spec_server: str) -> None:
+    with pytest.raises(SpecError, match="server answered 404"):
+        open_spec(f"{spec_server}/nope.yaml")
+    with pytest.raises(SpecError, match="cannot fetch: ConnectError"):
+        open_spec("http://127.0.0.1:9/openapi.yaml")
+
+
+def test_relative_servers_are_resolved_against_the_spec_url(tmp_path: Path, spec_server: str) -> None:
+    doc = open_spec(f"{spec_server}/oai-v3.0-link-example.yaml")
+    assert doc.servers == [] or all("://" in s.url for s in doc.servers)

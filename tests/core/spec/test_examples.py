@@ -1,0 +1,92 @@
+"""Example values from schemas: the order of preference users expect, and the limits that keep big
+specs cheap."""
+
+from __future__ import annotations
+
+from tui_api.core.spec.examples import example_for_media, example_for_schema, find_choices, merge_all_of
+
+
+def test_explicit_example_then_default_then_enum_then_format() -> None:
+    assert example_for_schema({"type": "string", "example": "rex", "default": "d", "enum": ["a"]}) == "rex"
+    assert example_for_schema({"type": "string", "examples": ["first", "second"]}) == "first"
+    assert example_for_schema({"type": "string", "default": "d", "enum": ["a"]}) == "d"
+    assert example_for_schema({"type": "string", "enum": [None, "a", "b"]}) == "a"
+    assert example_for_schema({"const": 3}) == 3
+    assert example_for_schema({"type": "string", "format": "date-time"}) == "2024-01-01T12:00:00Z"
+    assert example_for_schema({"type": "string", "format": "date"}) == "2024-01-01"
+    assert example_for_schema({"type": "string", "format": "uuid"}) == "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    assert example_for_schema({"type": "string", "format": "email"}) == "user@example.com"
+    assert example_for_schema({"type": "string", "format": "uri"}) == "https://example.com"
+    assert example_for_schema({"type": "string", "minLength": 10}) == "stringstri"
+    assert example_for_schema({"type": "integer", "minimum": 5}) == 5
+    assert example_for_schema({"type": "number", "exclusiveMinimum": 1}) == 1.5
+    assert example_for_schema({"type": "boolean"}) is True
+    assert example_for_schema({"type": ["null", "integer"]}) == 0
+    assert example_for_schema({}) is None
+
+
+def test_media_examples_map_first() -> None:
+    media = {"examples": {"cat": {"value": {"name": "tom"}}}, "schema": {"type": "object"}}
+    assert example_for_media(media) == {"name": "tom"}
+    assert example_for_media({"example": [1], "schema": {"type": "array"}}) == [1]
+
+
+def test_objects_read_only_required_and_write_only() -> None:
+    schema = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "name": {"type": "string"},
+            "password": {"type": "string", "writeOnly": True},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    assert example_for_schema(schema, mode="request") == {"name": "string", "password": "string", "tags": ["string"]}
+    assert example_for_schema(schema, mode="response") == {"id": 0, "name": "string", "tags": ["string"]}
+
+
+def test_all_of_merged() -> None:
+    schema = {"allOf": [
+        {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+    ]}
+    assert example_for_schema(schema) == {"id": 0, "name": "string"}
+    assert merge_all_of(schema)["required"] == ["id", "name"]
+
+
+def test_one_of_first_branch_and_picking_another() -> None:
+    schema = {"type": "object", "properties": {"pet": {"oneOf": [
+        {"title": "Cat", "type": "object", "properties": {"meow": {"type": "boolean"}}},
+        {"title": "Dog", "type": "object", "properties": {"bark": {"type": "string"}}},
+    ]}}}
+    assert example_for_schema(schema) == {"pet": {"meow": True}}
+    [choice] = find_choices(schema)
+    assert (choice.path, choice.keyword, choice.options) == ("/properties/pet", "oneOf", ("Cat", "Dog"))
+    assert example_for_schema(schema, branches={choice.path: 1}) == {"pet": {"bark": "string"}}
+
+
+def test_any_of_prefers_a_branch_that_is_not_circular() -> None:
+    schema = {"anyOf": [{"x-circular-ref": "#/components/schemas/customer"}, {"type": "string", "maxLength": 5000}]}
+    assert example_for_schema(schema) == "string"
+
+
+def test_depth_limit_and_required_circular_fields() -> None:
+    schema = {"type": "object", "required": ["parent"], "properties": {
+        "parent": {"x-circular-ref": "#/components/schemas/Node"},
+        "sibling": {"x-circular-ref": "#/components/schemas/Node"},
+    }}
+    assert example_for_schema(schema) == {"parent": {}}
+    deep: dict = {"type": "string"}
+    for _ in range(50):
+        deep = {"type": "object", "required": ["child"], "properties": {"child": deep}}
+    value = example_for_schema(deep)
+    levels = 0
+    while isinstance(value, dict) and value:
+        value = value["child"]
+        levels += 1
+    assert 4 <= levels <= 10
+
+
+def test_additional_properties_map() -> None:
+    assert example_for_schema({"type": "object", "additionalProperties": {"type": "integer"}}) == {"key": 0}

@@ -1,0 +1,184 @@
+"""Draft requests from Swagger 2 features, the content-hash cache, and the `tui-api spec` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_api.core import paths
+from tui_api.core.collection.model import MultipartPart
+from tui_api.core.spec import open_spec
+from tui_api.core.spec import cache as spec_cache
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = REPO / "tests" / "fixtures" / "specs"
+FEATURES = str(FIXTURES / "swagger-features.yaml")
+
+
+def test_swagger_servers_and_schemes_mapped() -> None:
+    doc = open_spec(FEATURES)
+    assert [s.url for s in doc.servers] == ["https://api.example.com/v1", "http://api.example.com/v1"]
+    assert doc.security_schemes == {
+        "key": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        "basic": {"type": "http", "scheme": "basic"},
+    }
+
+
+def test_path_level_params_merged_and_overridden_form_data_to_multipart() -> None:
+    doc = open_spec(FEATURES)
+    detail = doc.detail("POST /pets/{petId}/photo")
+    assert [(p.name, p.location, p.required) for p in detail.parameters] == [
+        ("petId", "path", True), ("X-Trace", "header", True)]
+    assert detail.request_body is not None and detail.request_body.content_type == "multipart/form-data"
+    request = doc.build_request("POST /pets/{petId}/photo")
+    assert request.url == "https://api.example.com/v1/pets/7/photo"
+    assert request.headers == [("X-Trace", "abc")]
+    assert request.body is not None and request.body.kind == "multipart"
+    assert request.body.value == [MultipartPart(name="caption", value="string"), MultipartPart(name="photo", file="")]
+
+
+def test_collection_formats_and_optional_params() -> None:
+    doc = open_spec(FEATURES)
+    params = {p.name: p for p in doc.detail("GET /pets").parameters}
+    assert (params["status"].style, params["status"].explode) == ("form", True)
+    assert (params["ids"].style, params["ids"].explode) == ("pipeDelimited", False)
+    request = doc.build_request("GET /pets")
+    # required ones, and optional ones the spec gives a value for (limit's default); not offset
+    assert request.query == [("status", "available"), ("ids", "0"), ("limit", "20")]
+
+
+def test_body_param_read_only_left_out_and_circular_owner() -> None:
+    doc = open_spec(FEATURES)
+    request = doc.build_request("POST /pets")
+    assert request.body is not None and request.body.kind == "json"
+    assert request.body.value == {"name": "rex", "born": "2024-01-01", "owner": {"pets": []}}
+
+
+def test_vendor_json_type_keeps_its_content_type() -> None:
+    doc = open_spec(FEATURES)
+    request = doc.build_request("PATCH /pets/{petId}", as_variables=True)
+    assert request.url == "{{base_url}}/pets/{{petId}}"
+    assert ("Content-Type", "application/merge-patch+json") in request.headers
+    assert request.body is not None and request.body.value == {"name": "string"}
+
+
+def test_security_override_and_options() -> None:
+    doc = open_spec(FEATURES)
+    assert doc.detail("GET /pets").security == []  # `security: []` = no auth
+    assert doc.detail("POST /pets").security == [{"basic": []}]
+    assert doc.detail("PATCH /pets/{petId}").security == [{"key": []}]  # the global one
+    [[(name, scheme, scopes)]] = doc.security_options("POST /pets")
+    assert (name, scheme["scheme"], scopes) == ("basic", "basic", [])
+
+
+def test_server_url_override_and_names(specs_dir: Path) -> None:
+    doc = open_spec(str(specs_dir / "oai-v3.0-petstore.yaml"))
+    request = doc.build_request("GET /pets/{petId}", server_url="http://127.0.0.1:8000/")
+    assert request.url == "http://127.0.0.1:8000/pets/string"
+    assert request.name == "Info for a specific pet"
+    assert request.operation == "GET /pets/{petId}"
+
+
+def test_demo_spec_request_reaches_the_demo_server(demo_server) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from tui_api.core.http.prepare import prepare_request
+
+    spec = Path(demo_server.write_spec(Path(os.environ["TUI_API_HOME"])))
+    doc = open_spec(str(spec))
+    op = next(o for o in doc.operations if o.method == "GET" and o.path == "/pets")
+    request = doc.build_request(op, server_url=demo_server.base_url)
+    with httpx.Client() as client:
+        response = client.send(prepare_request(request, {}))
+    assert response.status_code == 200
+
+
+def test_warm_open_uses_the_cache_and_skips_parsing(specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = str(specs_dir / "asana-oas.yaml")
+    cold = open_spec(source)
+    entries = sorted(p.suffix for p in (paths.cache_dir() / "specs").iterdir())
+    assert entries == [".doc", ".index"]  # YAML: the parsed document is cached too
+
+    from tui_api.core.spec import document as document_module
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm open must not parse the spec")
+
+    monkeypatch.setattr(document_module, "parse_bytes", no_parse)
+    warm = open_spec(source)
+    assert [op.key for op in warm.operations] == [op.key for op in cold.operations]
+    assert warm.servers == cold.servers and warm.security_schemes == cold.security_schemes
+    op = warm.operations[5]
+    assert warm.detail(op).parameters == cold.detail(op).parameters  # the document came from the cache too
+
+
+def test_cache_keyed_by_content(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text((FIXTURES / "yaml-quirks.yaml").read_text())
+    first = open_spec(str(spec))
+    spec.write_text(spec.read_text().replace("operationId: sendMessage", "operationId: sendIt"))
+    second = open_spec(str(spec))
+    assert first.digest != second.digest
+    assert second.operations[1].operation_id == "sendIt"
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text((FIXTURES / "yaml-quirks.yaml").read_text())
+    doc = open_spec(str(spec))
+    for entry in (paths.cache_dir() / "specs").iterdir():
+        entry.write_bytes(b"garbage")
+    again = open_spec(str(spec))
+    assert [op.key for op in again.operations] == [op.key for op in doc.operations]
+    assert spec_cache.load(doc.digest, "index") is not None  # rewritten
+
+
+def test_progress_is_reported() -> None:
+    stages: list[tuple[str, float]] = []
+    open_spec(FEATURES, use_cache=False, progress=lambda stage, fraction: stages.append((stage, fraction)))
+    assert stages[0] == ("reading", 0.0) and stages[-1] == ("ready", 1.0)
+    assert "parsing" in [stage for stage, _ in stages]
+
+
+def _cli(*args: str, env_home: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TUI_API_HOME": env_home, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "tui_api", *args], capture_output=True, text=True, env=env,
+                          timeout=120, cwd=REPO)
+
+
+def test_cli_spec_json(specs_dir: Path, tmp_path: Path) -> None:
+    result = _cli("spec", str(specs_dir / "oai-v3.0-petstore-expanded.yaml"), "--json", env_home=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["count"] == 4
+    assert [(o["method"], o["path"], o["operationId"]) for o in payload["operations"]] == [
+        ("GET", "/pets", "findPets"), ("POST", "/pets", "addPet"),
+        ("GET", "/pets/{id}", "find pet by id"), ("DELETE", "/pets/{id}", "deletePet")]
+    assert set(payload["operations"][0]) >= {"method", "path", "operationId", "tags", "summary", "deprecated", "section"}
+
+
+def test_cli_spec_table_and_errors(specs_dir: Path, tmp_path: Path) -> None:
+    table = _cli("spec", str(specs_dir / "oai-v3.0-petstore.yaml"), env_home=str(tmp_path))
+    assert table.returncode == 0
+    assert "GET   /pets/{petId}  Info for a specific pet  [pets]" in table.stdout.splitlines()
+    bad = _cli("spec", str(FIXTURES / "broken" / "bad-yaml.yaml"), "--json", env_home=str(tmp_path))
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.strip().count("\n") == 0
+    assert bad.stderr.startswith("error: ") and "bad-yaml.yaml:10:10: invalid YAML" in bad.stderr
+
+
+def test_cli_spec_never_imports_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys, tui_api.cli.main as m\n"
+        f"rc = m.main(['spec', {FEATURES!r}, '--json'])\n"
+        "print('textual' in sys.modules, 'openapi_spec_validator' in sys.modules, rc, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TUI_API_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.stderr.strip().splitlines()[-1] == "False False 0"
