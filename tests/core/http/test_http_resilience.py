@@ -148,15 +148,15 @@ async def test_breaker_opens_per_host_and_skips_without_sending(faulty, faulty2,
     breaker = CircuitBreaker(threshold=3, cool_down=30.0, clock=lambda: now[0])
     async with client_for(sleep, retries=0, breaker=breaker) as client:
         for _ in range(3):
-            ex = await get(client, faulty.url("/status/500"))
-            assert ex.status == 500
-        skipped = await get(client, faulty.url("/status/500"))
+            ex = await get(client, faulty.url("/status/502"))
+            assert ex.status == 502
+        skipped = await get(client, faulty.url("/status/502"))
         other = await get(client, faulty2.url("/ok"))
         still_skipped = await get(client, faulty.url("/ok"))
         assert skipped.error_kind == "circuit_open" and skipped.status is None
         assert "circuit open" in skipped.error
         assert still_skipped.error_kind == "circuit_open"
-        assert faulty.hits["/status/500"] == 3 and faulty.hits["/ok"] == 0
+        assert faulty.hits["/status/502"] == 3 and faulty.hits["/ok"] == 0
         assert other.status == 200  # another host goes on
         # after the cool-down one probe goes through; success closes the circuit
         now[0] += 31.0
@@ -177,6 +177,20 @@ async def test_breaker_reopens_when_the_probe_fails(faulty, sleep):
         blocked = await get(client, faulty.url("/status/503"))
     assert probe.status == 503 and blocked.error_kind == "circuit_open"
     assert faulty.hits["/status/503"] == 3
+
+
+async def test_500_and_429_do_not_open_the_circuit(faulty, sleep):
+    breaker = CircuitBreaker(threshold=2, cool_down=60.0)
+    async with client_for(sleep, retries=0, breaker=breaker) as client:
+        answers = [await get(client, faulty.url(path)) for path in ["/status/500"] * 3 + ["/status/429"] * 3]
+    assert [a.status for a in answers] == [500] * 3 + [429] * 3
+
+
+async def test_connection_failures_open_the_circuit(sleep):
+    breaker = CircuitBreaker(threshold=2, cool_down=60.0)
+    async with client_for(sleep, retries=0, breaker=breaker) as client:
+        answers = [await get(client, "http://127.0.0.1:9/x") for _ in range(3)]
+    assert [a.error_kind for a in answers] == ["connect", "connect", "circuit_open"]
 
 
 async def test_retries_do_not_hammer_an_open_circuit(faulty, sleep):

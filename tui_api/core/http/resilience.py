@@ -169,10 +169,13 @@ class _HostState:
 class CircuitBreaker:
     """Per-host state. `threshold` consecutive failed attempts open the circuit for `cool_down`
     seconds; then one probe is let through (half-open): success closes it, failure re-opens it.
-    Failures are transport errors and 5xx answers; a 429 is the host asking us to slow down, which
-    the retry layer handles, so it does not count."""
+    Failures are transport errors (refused, reset, timeouts) and the statuses that say the host
+    or its gateway is unavailable (502/503/504). A 500 is one handler's bug, often what a test
+    expects, and a 429 asks us to slow down (the retry layer handles it): neither counts."""
 
-    def __init__(self, threshold: int = 5, cool_down: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, threshold: int = 5, cool_down: float = 30.0, clock: Callable[[], float] = time.monotonic,
+                 failure_statuses: frozenset[int] = frozenset({502, 503, 504})) -> None:
+        self.failure_statuses = failure_statuses
         self.threshold = max(1, threshold)
         self.cool_down = cool_down
         self.clock = clock
@@ -235,7 +238,7 @@ class BreakerTransport(httpx.AsyncBaseTransport):
         except Exception:
             self.breaker.failure(host)
             raise
-        if response.status_code >= 500:
+        if response.status_code in self.breaker.failure_statuses:
             self.breaker.failure(host)
         else:
             self.breaker.success(host)
