@@ -24,8 +24,9 @@ other's captures run concurrently.
 defaults: connect timeout 10 s, read timeout 30 s, 120 s in total per request (retries included);
 2 retries with exponential backoff and full jitter on connection errors and 429/502/503/504,
 Retry-After honoured up to 30 s; POST/PATCH retried only with an Idempotency-Key (collection
-option idempotency_key: true adds one per request); 5 consecutive failures open a host's circuit
-for 30 s; every request carries X-Request-ID (collection option correlation_header, traceparent).
+option idempotency_key: true adds one per request); 5 consecutive failures (connection errors,
+timeouts, 502/503/504) open a host's circuit for 30 s: its requests are skipped, others go on;
+every request carries X-Request-ID (collection option correlation_header, traceparent).
 Collection `options:` may set idempotency_key, correlation_header, traceparent, retries, timeout,
 breaker_threshold, breaker_cool_down, retry_after_cap; the command line wins over them.
 
