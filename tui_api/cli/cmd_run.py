@@ -18,8 +18,8 @@ from tui_api.cli.exit_codes import ExitCode
 
 HELP_EPILOG = """\
 checks (expect:) status, json (JSONPath -> value or {exists, matches, lt, gt}), headers, max_ms,
-schema; capture: values flow to later requests. With --jobs N, requests that do not depend on each
-other's captures run concurrently.
+schema; capture: values flow to later requests. With --jobs N, requests run concurrently unless
+one uses another's captures or they change the same resource (URL path): those keep file order.
 
 defaults: connect timeout 10 s, read timeout 30 s, 120 s in total per request (retries included);
 2 retries with exponential backoff and full jitter on connection errors and 429/502/503/504,
