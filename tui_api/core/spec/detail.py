@@ -54,7 +54,9 @@ def pick_content_type(types: list[str]) -> str:
 
 
 def build_detail(op: Operation, locator: Locator, index: SpecIndex, resolver: Resolver,
-                 root: dict[str, Any], source: str) -> OperationDetail:
+                 root: dict[str, Any], source: str, *, responses: bool = True) -> OperationDetail:
+    """`responses=False` skips resolving responses (most of the work on big specs) when only a
+    draft request is wanted, as the importer does for every operation."""
     problems: list[str] = []
     node: Any = root
     base = source
@@ -72,7 +74,8 @@ def build_detail(op: Operation, locator: Locator, index: SpecIndex, resolver: Re
         return OperationDetail(operation=op, problems=[message])
     raw_op: dict[str, Any] = node if isinstance(node, dict) else {}
 
-    resolved_op = resolver.resolve({k: v for k, v in raw_op.items() if k != "callbacks"}, base, problems)
+    skip = ("callbacks",) if responses else ("callbacks", "responses")
+    resolved_op = resolver.resolve({k: v for k, v in raw_op.items() if k not in skip}, base, problems)
     path_params = resolver.resolve(path_item.get("parameters") or [], path_item_base, problems)
     op_params = resolved_op.get("parameters") or []
     merged: dict[tuple[str, str], dict[str, Any]] = {}

@@ -141,11 +141,22 @@ class SpecDocument:
             self._details.pop(next(iter(self._details)))
         return detail
 
+    def request_detail(self, op_or_key: Operation | str) -> OperationDetail:
+        """The detail if already resolved, else one without responses (cheaper; not cached):
+        all a draft request needs."""
+        op = self.operation(op_or_key)
+        detail = self._details.get(op.key)
+        if detail is None:
+            self._ensure_document()
+            assert self._resolver is not None
+            detail = build_detail(op, self._index.locators[op.key], self._index, self._resolver, self._document,
+                                  self.source, responses=False)
+        return detail
+
     def build_request(self, op_or_key: Operation | str, *, server_url: str | None = None,
                       as_variables: bool = False, branches: dict[str, int] | None = None) -> Request:
         """A draft request. `branches` maps a `body_choices()` path to the branch index to use."""
-        return build_request(self.detail(op_or_key), server_url=server_url, as_variables=as_variables,
-                             branches=branches)
+        return build_request(self.request_detail(op_or_key), server_url=server_url, as_variables=as_variables, branches=branches)
 
     def body_choices(self, op_or_key: Operation | str) -> list[Choice]:
         """The request body's `oneOf`/`anyOf` spots, for a "pick another branch" control."""
@@ -163,6 +174,17 @@ class SpecDocument:
             options.append([(name, self.security_schemes.get(name, {}), list(scopes or []))
                             for name, scopes in requirement.items()])
         return options
+
+    def validate(self) -> list[str]:
+        """Run the full validator (slow: call it from a worker) and add its findings to
+        `warnings`. Returns the findings."""
+        from tui_api.core.spec.validate import validate_spec
+
+        findings = validate_spec(self)
+        for finding in findings:
+            if finding not in self._index.warnings:
+                self._index.warnings.append(finding)
+        return findings
 
     def schema(self, ref: str) -> Any:
         """One `$ref` (e.g. "#/components/schemas/Pet") resolved, for expanding a collapsed

@@ -1,0 +1,41 @@
+"""Full validation runs off the open path and turns findings into warnings, never failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_api.core.spec import open_spec
+from tui_api.core.spec.validate import validate_spec
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "specs"
+
+
+def test_valid_spec_has_no_findings(specs_dir: Path) -> None:
+    assert validate_spec(open_spec(str(specs_dir / "oai-v3.0-petstore.yaml"))) == []
+    assert validate_spec(open_spec(str(specs_dir / "oai-v2-petstore-separate" / "spec" / "swagger.yaml"))) == []
+
+
+def test_findings_become_warnings_with_a_pointer() -> None:
+    doc = open_spec(str(FIXTURES / "yaml-quirks.yaml"))
+    assert doc.warnings == []
+    findings = doc.validate()
+    assert findings == ["invalid spec: at /paths/~1events~1{id}#one/get/responses: Unevaluated properties are "
+                        "not allowed ('on' was unexpected)"]
+    assert doc.warnings == findings
+    assert len(doc.operations) == 2  # still usable
+
+
+def test_validator_failure_is_a_finding_too() -> None:
+    findings = validate_spec(open_spec(str(FIXTURES / "broken" / "bad-ref.yaml")))
+    assert len(findings) == 1 and findings[0].startswith("validation stopped:") and "no-such-file.yaml" in findings[0]
+
+
+def test_cli_validate_flag_reports_on_stderr(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "tui_api", "spec", str(FIXTURES / "yaml-quirks.yaml"), "--validate"],
+                            capture_output=True, text=True, timeout=120, env={"TUI_API_HOME": str(tmp_path),
+                                                                              "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert result.returncode == 0
+    assert "warning: invalid spec: at /paths/~1events~1{id}#one/get/responses" in result.stderr
+    assert "getEvent" in result.stdout
