@@ -227,3 +227,20 @@ async def test_kubernetes_tree_filters(specs_dir: Path) -> None:
         await pilot.pause()
         visible = tree.visible_operations()
         assert visible and all("log" in op.path.lower() for op in visible)
+
+
+async def test_server_variables_are_offered_and_swap_the_url(specs_dir: Path) -> None:
+    app = TuiApiApp(str(specs_dir / "oai-v3.0-uspto.yaml"), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        operation = next(op for op in screen.tree.operations if op.operation_id == "list-searchable-fields")
+        screen.tree.reveal(operation)
+        await settle(pilot)
+        editor = screen.editor
+        server = editor.query_one("#server")
+        assert server.has_class("-shown")
+        assert editor.current_request().url.startswith("https://developer.uspto.gov/ds-api/")
+        server.value = "http://developer.uspto.gov/ds-api"  # the other value of {scheme}
+        await pilot.pause()
+        assert editor.current_request().url.startswith("http://developer.uspto.gov/ds-api/")

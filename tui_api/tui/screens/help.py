@@ -18,9 +18,36 @@ TIPS = [
     ("Cancel a send", "esc while the spinner runs"),
     ("Edit params/headers", "type in the blank last row to add one; ✕ removes a row"),
     ("Scroll a response", "focus it (tab or click), then arrows, page up/down, home/end"),
+    ("Save a request", "ctrl+s: over the collection request it came from, or under a new name"),
+    ("Collections", "`tui-api FILE.yaml`; the Collection tab beside Endpoints; ● marks unsaved edits"),
+    ("Environment", "the env: picker above the trees (f3), variables and their sources on f4"),
+    ("Auth", "the Auth tab picks a profile (inherit, none, or one); f2 manages profiles"),
+    ("History", "f5: search every send; enter loads it back, ctrl+s saves it into the collection"),
+    ("cURL", "paste a cURL command into the URL bar; f6 shows the request as cURL (palette: httpx)"),
     ("Command palette", "ctrl+p, then type an operation or a command"),
     ("Quit", "ctrl+q"),
 ]
+
+
+LONG = {
+    "help": "This help",
+    "quit": "Quit (asks first if a collection request has unsaved edits)",
+    "send": "Send the request (ctrl+enter where the terminal reports it)",
+    "cancel-send": "Cancel the request in flight",
+    "save-request": "Save the request into the collection",
+    "focus-filter": "Filter the endpoints",
+    "focus-url": "Edit the URL",
+    "auth-profiles": "Auth profiles: create, edit, test, delete",
+    "focus-environment": "Pick the environment",
+    "show-variables": "Variables: values and where they come from",
+    "show-history": "History of sent requests",
+    "export-curl": "Show the request as a cURL command",
+    "focus-tree": "Focus the tree",
+    "focus-response": "Focus the response body",
+    "save-body": "Save the response body to a file",
+    "show-warnings": "Spec warnings",
+    "toggle-tree": "Hide or show the left pane",
+}
 
 
 def bindings_table(screen: Screen) -> Table:
@@ -35,7 +62,7 @@ def bindings_table(screen: Screen) -> Table:
             if not isinstance(binding, Binding):
                 binding = Binding(*binding)
             keys = ", ".join(screen.app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(","))
-            description = binding.description or binding.action.replace("_", " ")
+            description = LONG.get(binding.id or "", "") or binding.description or binding.action.replace("_", " ")
             key = (binding.action, description)
             if key in seen:
                 continue

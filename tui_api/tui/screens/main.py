@@ -356,6 +356,17 @@ class MainScreen(CollectionMixin, Screen[None]):
 
         self.guard_unsaved(go)
 
+    def _offer_servers(self, detail: object, url: str) -> None:
+        from tui_api.tui.widgets.request_editor import server_choices
+
+        servers = list(getattr(detail, "servers", None) or getattr(self.document, "servers", None) or [])
+        urls = server_choices(servers)
+        override = getattr(self.app, "server_url", None)
+        if override:
+            urls = [override.rstrip("/"), *[u for u in urls if u != override.rstrip("/")]]
+        current = next((u for u in sorted(urls, key=len, reverse=True) if url.startswith(u)), None)
+        self.editor.set_servers(urls, current)
+
     def _preselect_auth(self, security: list[dict[str, list[str]]]) -> None:
         """A profile named like the operation's security scheme is chosen for it."""
         if not security:
@@ -384,6 +395,7 @@ class MainScreen(CollectionMixin, Screen[None]):
         self._location = None
         self._title_text = title.plain
         self.editor.load(message.request, title=title.plain)
+        self._offer_servers(message.detail, message.request.url)
         self.editor.operation_info.show(message.detail)
         self.editor.show_auth_info(message.detail.security)
         self._refresh_auth_choices()

@@ -132,7 +132,7 @@ class CollectionMixin:
     def _set_modified(self, modified: bool) -> None:
         self._modified = modified
         editor = self.editor
-        base_title = getattr(self, "_title_text", "") or editor.base_request.name
+        base_title = getattr(self, "_title_text", "")
         location = self._location
         editor.set_title(base_title + ("  ● modified" if modified else ""))
         tree = self.query_one(CollectionTree)

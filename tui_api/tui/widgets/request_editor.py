@@ -40,6 +40,24 @@ def body_to_text(body: Body | None) -> tuple[str, str]:
     return body.kind, ""
 
 
+def server_choices(servers: list, limit: int = 24) -> list[str]:
+    """Every URL the spec's servers allow: each enum value of each server variable, the
+    defaults first (`{scheme}://host` with scheme [https, http] gives two)."""
+    import itertools
+
+    urls: list[str] = []
+    for server in servers:
+        variables = list(getattr(server, "variables", []) or [])
+        choices = [[v.default, *[e for e in v.enum if e != v.default]] for v in variables]
+        for combo in itertools.product(*choices) if choices else [()]:
+            url = server.resolved({v.name: value for v, value in zip(variables, combo)}).rstrip("/")
+            if url not in urls:
+                urls.append(url)
+            if len(urls) >= limit:
+                return urls
+    return urls
+
+
 def text_to_body(kind: str, text: str) -> Body | None:
     """The body a user typed. JSON that does not parse (e.g. `{"id": {{pet_id}}}`) is sent as text
     with the JSON content type, so variables inside raw JSON still work."""
@@ -86,10 +104,21 @@ class RequestEditor(Vertical):
     RequestEditor {
         height: 1fr;
     }
+    RequestEditor #title-bar {
+        height: 1;
+    }
     RequestEditor #request-title {
         height: 1;
+        width: 1fr;
         padding: 0 1;
         color: $text-muted;
+    }
+    RequestEditor #server {
+        width: 50;
+        display: none;
+    }
+    RequestEditor #server.-shown {
+        display: block;
     }
     RequestEditor #request-bar {
         height: 1;
@@ -160,10 +189,13 @@ class RequestEditor(Vertical):
         self._profiles: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="request-title")
+        with Horizontal(id="title-bar"):
+            yield Static("", id="request-title")
+            yield Select([], prompt="server", id="server", compact=True, allow_blank=True)
         with Horizontal(id="request-bar"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-            yield UrlInput(placeholder="URL, or paste a cURL command  (ctrl+l)", id="url", compact=True)
+            yield UrlInput(placeholder="URL, or paste a cURL command  (ctrl+l)", id="url", compact=True,
+                           select_on_focus=False)
             yield Button("Send ^j", id="send", variant="primary", compact=True)
         with TabbedContent(initial="tab-docs", id="request-tabs"):
             with TabPane("Docs", id="tab-docs"):
@@ -228,6 +260,29 @@ class RequestEditor(Vertical):
 
     def set_title(self, title: str) -> None:
         self.query_one("#request-title", Static).update(Text(title, style="bold"))
+
+    # --- servers --------------------------------------------------------------------------
+    def set_servers(self, urls: list[str], current: str | None) -> None:
+        """Offer the spec's servers when there is a choice; picking one swaps the URL's prefix."""
+        select = self.query_one("#server", Select)
+        self._server = current
+        with select.prevent(Select.Changed):
+            select.set_options([(url, url) for url in urls])
+            if current in urls:
+                select.value = current
+        select.set_class(len(urls) > 1, "-shown")
+
+    @on(Select.Changed, "#server")
+    def _server_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        new = event.value
+        old = getattr(self, "_server", None)
+        if not isinstance(new, str) or new == old:
+            return
+        url = self.query_one("#url", Input)
+        if old and url.value.startswith(old):
+            url.value = new + url.value[len(old):]
+        self._server = new
 
     # --- auth -----------------------------------------------------------------------------
     def set_auth_profiles(self, names: list[str], inherited: str | None) -> None:
@@ -297,7 +352,10 @@ class RequestEditor(Vertical):
         button.variant = "error" if sending else "primary"
 
     def focus_url(self) -> None:
-        self.query_one("#url", Input).focus()
+        """Focus the URL with the cursor at its end (editing, not replacing, is the common case)."""
+        url = self.query_one("#url", Input)
+        url.focus()
+        url.cursor_position = len(url.value)
 
     # --- handlers -------------------------------------------------------------------------
     @on(Button.Pressed, "#send")
