@@ -12,6 +12,7 @@ import pytest
 
 from tui_api.core import paths
 from tui_api.core.collection.model import MultipartPart
+from tui_api.core.errors import SpecError
 from tui_api.core.spec import open_spec
 from tui_api.core.spec import cache as spec_cache
 
@@ -101,20 +102,43 @@ def test_demo_spec_request_reaches_the_demo_server(demo_server) -> None:  # type
 def test_warm_open_uses_the_cache_and_skips_parsing(specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = str(specs_dir / "asana-oas.yaml")
     cold = open_spec(source)
+    spec_cache.flush()
     entries = sorted(p.suffix for p in (paths.cache_dir() / "specs").iterdir())
-    assert entries == [".doc", ".index"]  # YAML: the parsed document is cached too
+    assert entries == [".doc", ".index", ".stat"]  # YAML: the parsed document is cached too
 
     from tui_api.core.spec import document as document_module
 
     def no_parse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a warm open must not parse the spec")
+        raise AssertionError("a warm open must not parse or even read the spec")
 
     monkeypatch.setattr(document_module, "parse_bytes", no_parse)
+    monkeypatch.setattr(document_module, "read_source", no_parse)
     warm = open_spec(source)
     assert [op.key for op in warm.operations] == [op.key for op in cold.operations]
     assert warm.servers == cold.servers and warm.security_schemes == cold.security_schemes
     op = warm.operations[5]
     assert warm.detail(op).parameters == cold.detail(op).parameters  # the document came from the cache too
+
+
+def test_file_changed_behind_the_stat_key_is_reindexed(tmp_path: Path) -> None:
+    """Same size, same mtime, same inode, different content: the first detail notices (hash) and
+    re-reads the spec instead of showing details that do not match the operations."""
+    spec = tmp_path / "api.json"
+    text = json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                       "paths": {"/aaaa": {"get": {"responses": {"200": {"description": "ok"}}}}}})
+    spec.write_text(text)
+    open_spec(str(spec))
+    spec_cache.flush()
+    before = spec.stat()
+    spec.write_text(text.replace("/aaaa", "/bbbb"))
+    os.utime(spec, ns=(before.st_atime_ns, before.st_mtime_ns))
+    warm = open_spec(str(spec))
+    assert [op.key for op in warm.operations] == ["GET /aaaa"]  # trusted the stat key
+    with pytest.raises(SpecError, match="no longer in the spec"):
+        warm.detail("GET /aaaa")
+    assert [op.key for op in warm.operations] == ["GET /bbbb"]
+    assert warm.detail("GET /bbbb").problems == []
+    assert "changed on disk" in warm.warnings[0]
 
 
 def test_cache_keyed_by_content(tmp_path: Path) -> None:
@@ -131,9 +155,11 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     spec = tmp_path / "api.yaml"
     spec.write_text((FIXTURES / "yaml-quirks.yaml").read_text())
     doc = open_spec(str(spec))
+    spec_cache.flush()
     for entry in (paths.cache_dir() / "specs").iterdir():
         entry.write_bytes(b"garbage")
     again = open_spec(str(spec))
+    spec_cache.flush()
     assert [op.key for op in again.operations] == [op.key for op in doc.operations]
     assert spec_cache.load(doc.digest, "index") is not None  # rewritten
 

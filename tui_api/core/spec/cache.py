@@ -13,17 +13,24 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
 from tui_api.core import paths
 from tui_api.core.fileio import write_atomic
 
-CACHE_FORMAT = 3  # bump when SpecIndex or the model changes shape
+CACHE_FORMAT = 4  # bump when SpecIndex or the model changes shape
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """SHA-256: hardware-accelerated on current CPUs, about twice as fast as BLAKE2 here."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_key(name: str) -> str:
+    """Where the last seen (size, mtime, inode) -> content hash of one spec file is kept."""
+    return "src-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _folder() -> Path:
@@ -49,6 +56,37 @@ def load(digest: str, kind: str) -> Any | None:
 def store(digest: str, kind: str, value: Any) -> None:
     """Best effort: a full disk or a read-only cache dir must never stop a spec from opening."""
     try:
-        write_atomic(_path(digest, kind), pickle.dumps((CACHE_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL))
+        payload = value if isinstance(value, bytes) else dumps(value)
+        write_atomic(_path(digest, kind), payload)
     except (OSError, pickle.PicklingError, RecursionError):
         pass
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle now (for values the caller may change later), write later with `store_later`."""
+    return pickle.dumps((CACHE_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_pending: list[threading.Thread] = []
+
+
+def store_later(entries: list[tuple[str, str, Any]]) -> None:
+    """Write cache entries in a background thread, off the path of a cold open (pickling and
+    fsync cost as much as the rest of opening a 4 MB JSON spec). Not a daemon thread: the
+    interpreter waits for it at exit, so `tui-api spec` still leaves its cache behind."""
+    thread = threading.Thread(target=_store_all, args=(entries,), name="tui-api-spec-cache")
+    _pending[:] = [t for t in _pending if t.is_alive()]
+    _pending.append(thread)
+    thread.start()
+
+
+def _store_all(entries: list[tuple[str, str, Any]]) -> None:
+    for digest, kind, value in entries:
+        store(digest, kind, value)
+
+
+def flush() -> None:
+    """Wait for background cache writes (tests, benchmarks, before a warm open is measured)."""
+    for thread in list(_pending):
+        thread.join()
+    _pending.clear()

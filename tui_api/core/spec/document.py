@@ -9,7 +9,10 @@ run in the background by whoever wants it.
 from __future__ import annotations
 
 import gc
+import os
+import stat
 import threading
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +22,7 @@ from tui_api.core.spec import cache
 from tui_api.core.spec.detail import build_detail
 from tui_api.core.spec.examples import Choice, find_choices
 from tui_api.core.spec.index import SpecIndex, build_index, check_kind
-from tui_api.core.spec.loader import normalise_source, parse_bytes, read_source
+from tui_api.core.spec.loader import is_url, normalise_source, parse_bytes, read_source
 from tui_api.core.spec.model import Operation, OperationDetail, Server
 from tui_api.core.spec.refs import Resolver
 from tui_api.core.spec.request import build_request
@@ -118,12 +121,32 @@ class SpecDocument:
                 document = cache.load(self._digest, "doc")
                 if document is None:
                     data = self._data if self._data is not None else read_source(self.source)
+                    if self._data is None and cache.content_hash(data) != self._digest:
+                        self._reload(data)  # changed on disk since the index was cached
+                        return
                     document = parse_bytes(data, self.source)
+                    _settle(document)
                 self._document = document
                 self._data = None
-                _settle(document)
             if self._resolver is None:
                 self._resolver = Resolver(self.source, self._document)
+
+    def _reload(self, data: bytes) -> None:
+        """The file changed between the (stat-keyed) warm open and now: index it afresh, so the
+        details always match the operations shown."""
+        document, index, resolver = _parse_and_index(data, self.source, lambda stage, fraction: None)
+        index.warnings.insert(0, "the spec changed on disk after it was opened; its operations were re-read")
+        self._index, self._document, self._resolver = index, document, resolver
+        self._by_key = {op.key: op for op in index.operations}
+        self._details.clear()
+        self._digest = cache.content_hash(data)
+
+    def _locator(self, op: Operation) -> tuple[str, ...]:
+        try:
+            return self._index.locators[op.key]
+        except KeyError:
+            raise SpecError(f"operation '{op.key}' is no longer in the spec (it changed on disk)",
+                            source=self.source, hint="reopen the spec") from None
 
     # -- details on demand -----------------------------------------------------------------------
     def detail(self, op_or_key: Operation | str) -> OperationDetail:
@@ -134,7 +157,7 @@ class SpecDocument:
             return found
         self._ensure_document()
         assert self._resolver is not None
-        detail = build_detail(op, self._index.locators[op.key], self._index, self._resolver, self._document,
+        detail = build_detail(op, self._locator(op), self._index, self._resolver, self._document,
                               self.source)
         self._details[op.key] = detail
         while len(self._details) > DETAIL_CACHE_SIZE:
@@ -149,7 +172,7 @@ class SpecDocument:
         if detail is None:
             self._ensure_document()
             assert self._resolver is not None
-            detail = build_detail(op, self._index.locators[op.key], self._index, self._resolver, self._document,
+            detail = build_detail(op, self._locator(op), self._index, self._resolver, self._document,
                                   self.source, responses=False)
         return detail
 
@@ -215,26 +238,58 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
         raise SpecError("no spec given", hint="give a spec file path or an http(s) URL")
     name = normalise_source(source.strip())
     report("reading", 0.0)
+    stamp = _file_stamp(name) if use_cache else None
+    if stamp is not None:
+        # The fastest warm open: the file's size/mtime/inode are what they were when we last hashed
+        # it, so its content hash is known without reading 4 MB (the document is read when needed).
+        known = cache.load(cache.source_key(name), "stat")
+        if isinstance(known, tuple) and len(known) == 2 and known[0] == stamp:
+            index = cache.load(known[1], "index")
+            if isinstance(index, SpecIndex) and not index.external_uris:
+                report("ready", 1.0)
+                return SpecDocument(name, index, digest=known[1], data=None)
     data = read_source(name)
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise SpecError("the file is empty", source=name)
     digest = cache.content_hash(data)
     if use_cache:
         index = cache.load(digest, "index")
         if isinstance(index, SpecIndex) and not index.external_uris:
+            if stamp is not None:
+                cache.store_later([(cache.source_key(name), "stat", (stamp, digest))])
             report("ready", 1.0)
             return SpecDocument(name, index, digest=digest, data=data)
     report("parsing", 0.2)
+    document, index, resolver = _parse_and_index(data, name, report)
+    if use_cache and not index.external_uris:
+        # Pickled and written in the background: as costly as the rest of a cold open of 4 MB JSON.
+        # The index is copied because `warnings` grows later (validation).
+        entries: list[tuple[str, str, Any]] = [(digest, "index", replace(index, warnings=list(index.warnings)))]
+        if data[:512].lstrip()[:1] not in (b"{", b"["):
+            entries.append((digest, "doc", document))  # re-parsing YAML is slow; JSON is not
+        if stamp is not None:
+            entries.append((cache.source_key(name), "stat", (stamp, digest)))
+        cache.store_later(entries)
+    report("ready", 1.0)
+    return SpecDocument(name, index, digest=digest, data=None, document=document, resolver=resolver)
+
+
+def _parse_and_index(data: bytes, name: str, report: Progress) -> tuple[Any, SpecIndex, Resolver]:
     document = parse_bytes(data, name)
     _settle(document)
     report("indexing", 0.8)
     spec_version = check_kind(document, name)
     resolver = Resolver(name, document)
-    index = build_index(document, name, spec_version, resolver)
-    if use_cache and not index.external_uris:
-        report("caching", 0.9)
-        cache.store(digest, "index", index)
-        if not data.lstrip()[:1] in (b"{", b"["):
-            cache.store(digest, "doc", document)
-    report("ready", 1.0)
-    return SpecDocument(name, index, digest=digest, data=None, document=document, resolver=resolver)
+    return document, build_index(document, name, spec_version, resolver), resolver
+
+
+def _file_stamp(name: str) -> tuple[int, int, int] | None:
+    if is_url(name):
+        return None
+    try:
+        st = os.stat(name)
+    except OSError:
+        return None  # read_source says what is wrong
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
