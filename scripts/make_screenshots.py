@@ -57,7 +57,53 @@ async def make(out: Path, size: tuple[int, int]) -> list[Path]:
             await pilot.press("f1")
             await pilot.pause()
             written.append(Path(app.save_screenshot("help.svg", str(out))))
+        # 4. a collection beside the spec: environment picker, folders, a request sent with its auth
+        collection = Path(folder) / "pets.yaml"
+        collection.write_text(COLLECTION.format(base=server.base_url, spec=spec.name), encoding="utf-8")
+        os.environ["TUI_API_SECRET_DEMO_KEY_KEY"] = "demo-key"  # the demo's API key, as CI would pass it
+        app = TuiApiApp(collection=str(collection), validate=False)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.main_screen
+            tree = screen.query_one("#collection")
+            for node in tree.request_nodes():
+                if node.data.item.name == "rename pet":
+                    tree.select_request(node.data.item)
+            await settle(pilot)
+            screen.editor.query_one("#request-tabs").active = "tab-body"
+            await pilot.press("ctrl+j")
+            await settle(pilot)
+            written.append(Path(app.save_screenshot("collection.svg", str(out))))
     return written
+
+
+COLLECTION = """\
+version: 1
+name: Pet store
+spec: {spec}
+environments:
+  local: {{base_url: "{base}"}}
+  staging: {{base_url: "https://staging.example.com"}}
+variables: {{limit: "10"}}
+auth_profiles:
+  demo-key: {{kind: apikey, in: header, name: X-API-Key}}
+requests:
+  - name: list pets
+    method: GET
+    url: "{{{{base_url}}}}/pets"
+    query: {{limit: "{{{{limit}}}}"}}
+  - folder: writes
+    auth: demo-key
+    requests:
+      - name: create pet
+        method: POST
+        url: "{{{{base_url}}}}/pets"
+        body: {{json: {{name: Rex, tag: dog}}}}
+      - name: rename pet
+        method: PUT
+        url: "{{{{base_url}}}}/pets/1"
+        body: {{json: {{name: Rexy, tag: dog}}}}
+"""
 
 
 def main() -> int:

@@ -309,7 +309,8 @@ class MainScreen(CollectionMixin, Screen[None]):
         tree.loading = False
         tree.set_operations(document.operations)
         title = getattr(document, "title", "") or "spec"
-        self.app.sub_title = title
+        collection = self.app.workspace.collection
+        self.app.sub_title = f"{collection.name} · {title}" if collection is not None else title
         self._warnings = list(getattr(document, "warnings", []) or [])
         count = len(document.operations)
         if self._location is None:  # a collection request in the editor keeps its place

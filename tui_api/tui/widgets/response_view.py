@@ -128,6 +128,11 @@ class ResponseView(Vertical):
         self._generation += 1
         self._started = time.monotonic()
         self._in_flight = f"{method} {url}"
+        self.exchange = None
+        self._set_note("")
+        self.query_one("#response-headers", DataTable).clear()
+        self.query_one("#response-body", TextLinesView).set_lines([])
+        self.query_one("#response-request", TextLinesView).set_lines([])
         self._tick()
         self._spinner = self.set_interval(0.1, self._tick)
 
