@@ -11,8 +11,10 @@ A corrupt or foreign cache entry is ignored (and rewritten), never an error.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import pickle
+import queue
 import threading
 from pathlib import Path
 from typing import Any
@@ -67,26 +69,48 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps((CACHE_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-_pending: list[threading.Thread] = []
+class _Writer:
+    """One background thread writing cache entries from a queue, off the path of a cold open
+    (writing and fsyncing cost as much as the rest of opening 4 MB of JSON). One long-lived
+    thread rather than a thread per open: starting a thread costs a GIL hand-off (milliseconds)
+    on every open. A daemon thread, drained by an atexit hook, so `tui-api spec` still leaves its
+    cache behind and nothing hangs at exit."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[list[tuple[str, str, Any]]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, entries: list[tuple[str, str, Any]]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="tui-api-spec-cache", daemon=True)
+                self._thread.start()
+                atexit.register(self.flush)
+        self._queue.put(entries)
+
+    def _run(self) -> None:
+        while True:
+            entries = self._queue.get()
+            try:
+                for digest, kind, value in entries:
+                    store(digest, kind, value)
+            finally:
+                self._queue.task_done()
+
+    def flush(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.join()
+
+
+_writer = _Writer()
 
 
 def store_later(entries: list[tuple[str, str, Any]]) -> None:
-    """Write cache entries in a background thread, off the path of a cold open (pickling and
-    fsync cost as much as the rest of opening a 4 MB JSON spec). Not a daemon thread: the
-    interpreter waits for it at exit, so `tui-api spec` still leaves its cache behind."""
-    thread = threading.Thread(target=_store_all, args=(entries,), name="tui-api-spec-cache")
-    _pending[:] = [t for t in _pending if t.is_alive()]
-    _pending.append(thread)
-    thread.start()
-
-
-def _store_all(entries: list[tuple[str, str, Any]]) -> None:
-    for digest, kind, value in entries:
-        store(digest, kind, value)
+    """Write entries (values, or bytes from `dumps`) in the background."""
+    _writer.submit(entries)
 
 
 def flush() -> None:
     """Wait for background cache writes (tests, benchmarks, before a warm open is measured)."""
-    for thread in list(_pending):
-        thread.join()
-    _pending.clear()
+    _writer.flush()

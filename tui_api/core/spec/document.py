@@ -12,7 +12,6 @@ import gc
 import os
 import stat
 import threading
-from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -251,27 +250,55 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
     data = read_source(name)
     if not data[:4096].strip() and not data.strip():
         raise SpecError("the file is empty", source=name)
-    digest = cache.content_hash(data)
-    if use_cache:
-        index = cache.load(digest, "index")
-        if isinstance(index, SpecIndex) and not index.external_uris:
-            if stamp is not None:
-                cache.store_later([(cache.source_key(name), "stat", (stamp, digest))])
-            report("ready", 1.0)
-            return SpecDocument(name, index, digest=digest, data=data)
+    is_json = data[:512].lstrip()[:1] in (b"{", b"[")
+    hashing: _Hashing | None = None
+    if is_json and stamp is not None:
+        # orjson re-parses JSON about as fast as the cache loads it, so look nothing up by content:
+        # hash on the other core (hashlib releases the GIL) while this one parses.
+        hashing = _Hashing(data)
+        digest = ""
+    else:
+        digest = cache.content_hash(data)
+        if use_cache:
+            index = cache.load(digest, "index")
+            if isinstance(index, SpecIndex) and not index.external_uris:
+                if stamp is not None:
+                    cache.store_later([(cache.source_key(name), "stat", (stamp, digest))])
+                report("ready", 1.0)
+                return SpecDocument(name, index, digest=digest, data=data)
     report("parsing", 0.2)
-    document, index, resolver = _parse_and_index(data, name, report)
+    try:
+        document, index, resolver = _parse_and_index(data, name, report)
+    finally:
+        if hashing is not None:
+            digest = hashing.result()
     if use_cache and not index.external_uris:
-        # Pickled and written in the background: as costly as the rest of a cold open of 4 MB JSON.
-        # The index is copied because `warnings` grows later (validation).
-        entries: list[tuple[str, str, Any]] = [(digest, "index", replace(index, warnings=list(index.warnings)))]
-        if data[:512].lstrip()[:1] not in (b"{", b"["):
-            entries.append((digest, "doc", document))  # re-parsing YAML is slow; JSON is not
+        # Pickled here (a pickling thread would hold the GIL anyway), written and fsynced in the
+        # background: the write costs as much as the rest of a cold open of 4 MB of JSON.
+        entries: list[tuple[str, str, Any]] = [(digest, "index", cache.dumps(index))]
+        if not is_json:
+            entries.append((digest, "doc", cache.dumps(document)))  # re-parsing YAML is slow; JSON is not
         if stamp is not None:
-            entries.append((cache.source_key(name), "stat", (stamp, digest)))
+            entries.append((cache.source_key(name), "stat", cache.dumps((stamp, digest))))
         cache.store_later(entries)
     report("ready", 1.0)
     return SpecDocument(name, index, digest=digest, data=None, document=document, resolver=resolver)
+
+
+class _Hashing:
+    """A content hash computed in a helper thread."""
+
+    def __init__(self, data: bytes) -> None:
+        self._digest = ""
+        self._thread = threading.Thread(target=self._run, args=(data,), name="tui-api-spec-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes) -> None:
+        self._digest = cache.content_hash(data)
+
+    def result(self) -> str:
+        self._thread.join()
+        return self._digest
 
 
 def _parse_and_index(data: bytes, name: str, report: Progress) -> tuple[Any, SpecIndex, Resolver]:

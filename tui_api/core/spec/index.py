@@ -18,6 +18,7 @@ from tui_api.core.spec.model import Operation, Server, ServerVariable
 from tui_api.core.spec.refs import Resolver
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+METHOD_SET = frozenset(METHODS)
 
 # Where one operation lives, as keys from the document root, following refs at each step:
 # ("paths", path, method) | ("webhooks", name, method) | (... parent ..., "callbacks", name, expr, method)
@@ -165,21 +166,22 @@ def build_index(doc: dict[str, Any], source: str, spec_version: str, resolver: R
 
 def _index_item(resolver: Resolver, base: str, item: Any, locator: Locator, path: str, section: str,
                 add: Any, warnings: list[str], spec_version: str, parent: Operation | None = None) -> None:
-    where = " ".join(locator)
-    try:
-        item, item_base = resolver.deref(item, base)
-    except RefError as exc:
-        warnings.append(f"{where}: {exc.message}; its operations are not listed")
-        return
+    item_base = base
+    if isinstance(item, dict) and "$ref" in item:
+        try:
+            item, item_base = resolver.deref(item, base)
+        except RefError as exc:
+            warnings.append(f"{' '.join(locator)}: {exc.message}; its operations are not listed")
+            return
     if not isinstance(item, dict):
-        warnings.append(f"{where}: not a mapping; ignored")
+        if item is not None:
+            warnings.append(f"{' '.join(locator)}: not a mapping; ignored")
         return
-    for method in METHODS:
-        op = item.get(method)
-        if op is None:
+    for method, op in item.items():  # in the file's order, as its authors grouped them
+        if method not in METHOD_SET:
             continue
         if not isinstance(op, dict):
-            warnings.append(f"{where} {method}: not a mapping; ignored")
+            warnings.append(f"{' '.join(locator)} {method}: not a mapping; ignored")
             continue
         upper = method.upper()
         if section == "paths":
@@ -190,15 +192,17 @@ def _index_item(resolver: Resolver, base: str, item: Any, locator: Locator, path
             assert parent is not None
             key = f"callback {upper} {path} <- {locator[-2]} of {parent.key}"
         tags = op.get("tags")
-        operation = Operation(
+        op_id = op.get("operationId")
+        summary = op.get("summary")
+        operation = _operation(
             key=key,
             method=upper,
             path=path,
-            operation_id=str(op["operationId"]) if op.get("operationId") is not None else None,
-            summary=" ".join(str(op.get("summary") or "").split()),
-            tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
-            deprecated=bool(op.get("deprecated", False)),
-            section=section,  # type: ignore[arg-type]
+            operation_id=op_id if isinstance(op_id, str) or op_id is None else str(op_id),
+            summary=" ".join(summary.split()) if isinstance(summary, str) else (str(summary) if summary else ""),
+            tags=tuple(t if isinstance(t, str) else str(t) for t in tags) if isinstance(tags, list) else (),
+            deprecated=op.get("deprecated") is True,
+            section=section,
             parent=parent.key if parent else None,
         )
         add(operation, locator + (method,))
@@ -215,6 +219,14 @@ def _index_item(resolver: Resolver, base: str, item: Any, locator: Locator, path
                 for expression, cb_item in callback.items():
                     _index_item(resolver, cb_base, cb_item, locator + (method, "callbacks", str(cb_name), str(expression)),
                                 str(expression), "callbacks", add, warnings, spec_version, parent=operation)
+
+
+def _operation(**fields: Any) -> Operation:
+    """An Operation without the frozen dataclass's per-field `object.__setattr__` (the way pickle
+    builds one): a third of indexing time for 1,000+ operations. All fields are always given."""
+    op = Operation.__new__(Operation)
+    op.__dict__.update(fields)
+    return op
 
 
 def parse_servers(raw: Any, source: str) -> list[Server]:
