@@ -26,7 +26,7 @@ from tui_api.core.spec.model import Operation, OperationDetail, Server
 from tui_api.core.spec.refs import Resolver
 from tui_api.core.spec.request import build_request
 
-DETAIL_CACHE_SIZE = 32  # resolved details kept (each can hold tens of thousands of nodes)
+DETAIL_CACHE_SIZE = 16  # resolved details kept: rebuilt in ~10 ms, and more live nodes make GC pauses longer
 Progress = Callable[[str, float], None]  # (stage, fraction done 0..1)
 
 
