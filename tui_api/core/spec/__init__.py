@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from tui_api.core.spec.document import SpecDocument, open_spec
+from tui_api.core.spec.validate import validate_spec  # imports the validator only when called
 from tui_api.core.spec.model import (
     Operation,
     OperationDetail,
@@ -28,4 +29,5 @@ __all__ = [
     "ServerVariable",
     "SpecDocument",
     "open_spec",
+    "validate_spec",
 ]
