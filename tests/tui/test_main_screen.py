@@ -244,3 +244,38 @@ async def test_server_variables_are_offered_and_swap_the_url(specs_dir: Path) ->
         server.value = "http://developer.uspto.gov/ds-api"  # the other value of {scheme}
         await pilot.pause()
         assert editor.current_request().url.startswith("http://developer.uspto.gov/ds-api/")
+
+
+ONE_OF_SPEC = """\
+openapi: 3.0.3
+info: {title: pets, version: "1"}
+servers: [{url: "http://127.0.0.1:8000"}]
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {title: Cat, type: object, required: [meow], properties: {meow: {type: boolean}}}
+                - {title: Dog, type: object, required: [bark], properties: {bark: {type: string, example: woof}}}
+      responses: {"200": {description: ok}}
+"""
+
+
+async def test_one_of_branch_can_be_picked_for_the_body(tmp_path: Path) -> None:
+    spec = tmp_path / "oneof.yaml"
+    spec.write_text(ONE_OF_SPEC, encoding="utf-8")
+    app = TuiApiApp(str(spec), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await open_operation(pilot, "addPet")
+        editor = app.main_screen.editor
+        assert set(editor.current_request().body.value) == {"meow"}  # the first branch by default
+        variant = editor.query_one("#body-variant")
+        assert variant.has_class("-shown")
+        variant.value = "1|"
+        await settle(pilot)
+        assert editor.current_request().body.value == {"bark": "woof"}

@@ -357,6 +357,27 @@ class MainScreen(CollectionMixin, Screen[None]):
 
         self.guard_unsaved(go)
 
+    def _offer_body_choices(self, detail: object) -> None:
+        from tui_api.core.spec.examples import find_choices
+
+        self._detail = detail
+        self._branches: dict[str, int] = {}
+        body = getattr(detail, "request_body", None)
+        choices = find_choices(body.schema) if body is not None and body.schema else []
+        self.editor.set_body_choices([(c.path, c.keyword, c.options) for c in choices])
+
+    @on(RequestEditor.BranchChosen)
+    def _branch_chosen(self, message: RequestEditor.BranchChosen) -> None:
+        from tui_api.core.spec.examples import example_for_schema
+
+        body = getattr(getattr(self, "_detail", None), "request_body", None)
+        if body is None:
+            return
+        self._branches[message.path] = message.index
+        value = example_for_schema(body.schema, branches=dict(self._branches))
+        if value is not None:
+            self.editor.set_body_value(value)
+
     def _offer_servers(self, detail: object, url: str) -> None:
         from tui_api.tui.widgets.request_editor import server_choices
 
@@ -397,6 +418,7 @@ class MainScreen(CollectionMixin, Screen[None]):
         self._title_text = title.plain
         self.editor.load(message.request, title=title.plain)
         self._offer_servers(message.detail, message.request.url)
+        self._offer_body_choices(message.detail)
         self.editor.operation_info.show(message.detail)
         self.editor.show_auth_info(message.detail.security)
         self._refresh_auth_choices()

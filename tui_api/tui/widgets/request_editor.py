@@ -148,6 +148,14 @@ class RequestEditor(Vertical):
     RequestEditor #body-kind {
         width: 26;
     }
+    RequestEditor #body-variant {
+        width: 44;
+        margin-left: 1;
+        display: none;
+    }
+    RequestEditor #body-variant.-shown {
+        display: block;
+    }
     RequestEditor #body-note {
         padding: 0 1;
         color: $text-muted;
@@ -179,6 +187,14 @@ class RequestEditor(Vertical):
     class ManageAuthRequested(Message):
         """The user wants the auth profiles screen."""
 
+    class BranchChosen(Message):
+        """Another oneOf/anyOf branch was picked for the example body."""
+
+        def __init__(self, path: str, index: int) -> None:
+            super().__init__()
+            self.path = path
+            self.index = index
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._base = Request()
@@ -207,6 +223,7 @@ class RequestEditor(Vertical):
             with TabPane("Body", id="tab-body"):
                 with Horizontal(id="body-bar"):
                     yield Select(list(BODY_KINDS), value="none", allow_blank=False, id="body-kind", compact=True)
+                    yield Select([], prompt="oneOf/anyOf branch", id="body-variant", compact=True)
                     yield Static("", id="body-note")
                 yield TextArea("", id="body", show_line_numbers=True, tab_behavior="indent")
             with TabPane("Auth", id="tab-auth"):
@@ -260,6 +277,32 @@ class RequestEditor(Vertical):
 
     def set_title(self, title: str) -> None:
         self.query_one("#request-title", Static).update(Text(title, style="bold"))
+
+    # --- body variants (oneOf / anyOf) ----------------------------------------------------
+    def set_body_choices(self, choices: list[tuple[str, str, tuple[str, ...]]]) -> None:
+        """(path, keyword, option labels) per oneOf/anyOf in the body schema."""
+        select = self.query_one("#body-variant", Select)
+        options = []
+        for path, keyword, labels in choices[:8]:
+            where = path.replace("/properties/", ".").lstrip(".") or "body"
+            for index, label in enumerate(labels):
+                options.append((f"{where} {keyword}: {label}", f"{index}|{path}"))
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+        select.set_class(bool(options), "-shown")
+
+    def set_body_value(self, value: object) -> None:
+        """Replace the JSON body (a new example after a branch was picked)."""
+        self._kept_body = None
+        self.query_one("#body-kind", Select).value = "json"
+        self.query_one("#body", TextArea).load_text(json.dumps(value, indent=2, ensure_ascii=False))
+
+    @on(Select.Changed, "#body-variant")
+    def _variant_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and "|" in event.value:
+            index, _, path = event.value.partition("|")
+            self.post_message(self.BranchChosen(path, int(index)))
 
     # --- servers --------------------------------------------------------------------------
     def set_servers(self, urls: list[str], current: str | None) -> None:
