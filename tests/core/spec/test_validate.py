@@ -39,3 +39,10 @@ def test_cli_validate_flag_reports_on_stderr(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "warning: invalid spec: at /paths/~1events~1{id}#one/get/responses" in result.stderr
     assert "getEvent" in result.stdout
+
+
+def test_isolated_validation_in_a_child_process() -> None:
+    doc = open_spec(str(FIXTURES / "yaml-quirks.yaml"))
+    findings = validate_spec(doc, isolated=True)
+    assert findings == validate_spec(doc, isolated=False)
+    assert len(findings) == 1 and "('on' was unexpected)" in findings[0]

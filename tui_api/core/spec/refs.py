@@ -29,6 +29,7 @@ from tui_api.core.spec.loader import join_uri, parse_bytes, read_source
 MAX_REF_DEPTH = 128  # nested refs followed along one branch before we stop expanding
 MAX_NESTING = 400  # JSON nesting along one branch (guards Python's recursion limit)
 TREE_BUDGET = 20_000  # nodes one resolved result may hold when walked as a tree
+HARD_LIMIT = 200_000  # nodes visited in one resolve() call, whatever the document looks like
 
 
 class Resolver:
@@ -102,6 +103,8 @@ class _Walk:
         self.used += 1
         if nesting > MAX_NESTING:
             return {"x-truncated": "nested too deeply"}
+        if self.used > HARD_LIMIT and isinstance(node, (dict, list)):
+            return {"x-truncated": "too large to show"}  # e.g. a YAML alias bomb: bounded, never a hang
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):

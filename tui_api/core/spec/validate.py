@@ -17,9 +17,20 @@ MAX_FINDINGS = 50
 MAX_MESSAGE = 240
 
 
-def validate_spec(doc: Any, *, max_findings: int = MAX_FINDINGS) -> list[str]:
+ISOLATE_FROM = 300  # operations: from this size on, validate in a child process by default
+TIMEOUT = 300.0
+
+
+def validate_spec(doc: Any, *, max_findings: int = MAX_FINDINGS, isolated: bool | None = None) -> list[str]:
     """Validation findings for an opened `SpecDocument`, one line each (at most `max_findings`,
-    plus a line saying how many more). Never raises: a validator failure is itself a warning."""
+    plus a line saying how many more). Never raises: a validator failure is itself a warning.
+
+    `isolated` runs the validator in a child process (default: for big specs), because it is
+    pure Python and takes seconds there: in a thread it would hold the GIL against the UI."""
+    if isolated is None:
+        isolated = len(getattr(doc, "operations", ())) >= ISOLATE_FROM
+    if isolated:
+        return _validate_in_child(doc.source, max_findings)
     try:
         from openapi_spec_validator.shortcuts import get_validator_cls
         from openapi_spec_validator.validation.exceptions import ValidatorDetectError
@@ -58,3 +69,48 @@ def _describe(error: Any) -> str:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _validate_in_child(source: str, max_findings: int) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_api.core.spec.validate", source, str(max_findings)],
+            capture_output=True, text=True, timeout=TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [f"validation stopped: it took more than {TIMEOUT:g} s"]
+    except OSError as exc:
+        return [f"validation skipped: could not start the validator ({exc.strerror or exc})"]
+    try:
+        findings = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return [f"validation stopped: the validator process failed ({_short(last)})"]
+    return [str(f) for f in findings] if isinstance(findings, list) else []
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m tui_api.core.spec.validate SOURCE [MAX]`: findings as one JSON list on stdout."""
+    import json
+
+    from tui_api.core.errors import TuiApiError
+    from tui_api.core.spec.document import open_spec
+
+    try:
+        doc = open_spec(argv[0])
+    except TuiApiError as exc:
+        print(json.dumps([f"validation skipped: {exc}"]))
+        return 0
+    limit = int(argv[1]) if len(argv) > 1 else MAX_FINDINGS
+    print(json.dumps(validate_spec(doc, max_findings=limit, isolated=False)))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_main(sys.argv[1:]))
