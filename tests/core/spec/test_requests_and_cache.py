@@ -82,6 +82,7 @@ def test_server_url_override_and_names(specs_dir: Path) -> None:
     request = doc.build_request("GET /pets/{petId}", server_url="http://127.0.0.1:8000/")
     assert request.url == "http://127.0.0.1:8000/pets/string"
     assert request.name == "Info for a specific pet"
+    assert request.description == ""  # the summary is the name already: not repeated
     assert request.operation == "GET /pets/{petId}"
 
 

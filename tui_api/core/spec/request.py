@@ -89,11 +89,12 @@ def build_request(detail: OperationDetail, *, server_url: str | None = None, as_
                 "" if info.example is None else json.dumps(info.example, indent=2))
             body = Body("text", text)
             headers.append(("Content-Type", content_type))
-    description = op.summary
-    if detail.description and detail.description != op.summary:
-        description = f"{op.summary}\n\n{detail.description}" if op.summary else detail.description
+    name = request_name(detail)
+    description = detail.description if detail.description != op.summary else ""
+    if op.summary and op.summary != name:
+        description = f"{op.summary}\n\n{description}" if description else op.summary
     return Request(
-        name=request_name(detail),
+        name=name,
         method=op.method,
         url=_join(base, path),
         query=query,
