@@ -142,3 +142,25 @@ def test_url_errors(spec_server: str) -> None:
 def test_relative_servers_are_resolved_against_the_spec_url(tmp_path: Path, spec_server: str) -> None:
     doc = open_spec(f"{spec_server}/oai-v3.0-link-example.yaml")
     assert doc.servers == [] or all("://" in s.url for s in doc.servers)
+
+
+def test_absolute_url_ref_from_a_local_file(tmp_path: Path, spec_server: str) -> None:
+    spec = tmp_path / "local.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: url refs, version: '1'}\n"
+        "paths:\n"
+        "  /pets:\n"
+        "    post:\n"
+        "      requestBody:\n"
+        "        content:\n"
+        "          application/json:\n"
+        f"            schema: {{$ref: '{spec_server}/oai-v2-petstore-separate/spec/NewPet.yaml'}}\n"
+        "      responses:\n"
+        "        '200': {description: ok}\n"
+    )
+    doc = open_spec(str(spec))
+    detail = doc.detail("POST /pets")
+    assert detail.problems == []
+    assert detail.request_body is not None
+    assert detail.request_body.example == {"description": 0, "id": 0, "name": "string", "tag": "string"}
