@@ -258,7 +258,8 @@ def _execute(collection, plan, static, options, reports, args, auth_provider, se
     from tui_api.core.runner.reports import JsonReportSpool, junit_xml
     from tui_api.core.runner.schema import SpecSchemas
 
-    printer = RunPrinter(sys.stdout, quiet=args.quiet, verbose=args.verbose)
+    printer = RunPrinter(sys.stdout, quiet=args.quiet, verbose=args.verbose,
+                         secrets=lambda: _secret_values(static, auth_provider))
     printer.set_labels([p.label for p in plan.requests])
     base_dir = Path(collection.path).resolve().parent if collection.path else None
     schema_source = SpecSchemas(collection.spec, base_dir) if collection.spec else None

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from typing import TextIO
+
+from tui_api.core.http.redact import mask_secrets
 
 from tui_api.core.runner.engine import RequestResult, RunResult
 from tui_api.core.runner.plan import PlannedRequest
@@ -32,8 +35,12 @@ def _plural(count: int, word: str) -> str:
 
 class RunPrinter:
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False, verbose: bool = False,
-                 color: bool | None = None, live: bool | None = None) -> None:
+                 color: bool | None = None, live: bool | None = None,
+                 secrets: Callable[[], Iterable[str]] | None = None) -> None:
         self.stream = stream or sys.stdout
+        # literal secret values to mask (asked per result: an OAuth token or a capture may appear
+        # mid-run); a failed check quotes the body, which may echo a token or an API key
+        self.secrets = secrets
         is_tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.quiet = quiet
         self.verbose = verbose
@@ -105,8 +112,10 @@ class RunPrinter:
                 self._clear_progress()
                 self._draw_progress()
             return
-        for line in self.result_lines(result):
-            self._write(line)
+        lines = self.result_lines(result)
+        secrets = list(self.secrets()) if self.secrets is not None else []
+        for line in lines:
+            self._write(mask_secrets(line, secrets) if secrets else line)
 
     def result_lines(self, result: RequestResult) -> list[str]:
         tag = _TAGS[result.outcome]

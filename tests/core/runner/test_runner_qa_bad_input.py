@@ -1,0 +1,48 @@
+"""Found by using `tui-api run` as a user would: each test pins one problem that was fixed.
+
+Real local servers (the demo pet store) and real files; no wall-clock assertions.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tui_api.cli.main import main
+
+
+def write(tmp_path: Path, text: str, name: str = "c.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_failed_check_quoting_a_secret_is_masked_on_stdout(tmp_path, demo_server, monkeypatch, capsys):
+    """A failed check quotes what came back; /echo sends the bearer token back in the body, so
+    without masking the terminal/CI log showed the secret (the reports were already masked)."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("TUI_API_SECRET_BEAR_TOKEN", "S1-bearer-SECRET")
+    path = write(tmp_path, f"""\
+        version: 1
+        name: leaks
+        auth_profiles:
+          bear: {{kind: bearer}}
+        requests:
+          - name: echo
+            url: "{demo_server.base_url}/echo"
+            auth: bear
+            expect: {{json: {{"$.headers.Authorization": "nope"}}}}
+          - name: by var
+            url: "{demo_server.base_url}/echo?k={{{{api_token}}}}"
+            expect: {{json: {{"$.query": "nope"}}}}
+        """)
+    code = main(["run", str(path), "--verbose", "--var", "api_token=S2-var-SECRET",
+                 "--report", f"junit:{tmp_path / 'j.xml'}"])
+    captured = capsys.readouterr()
+    assert code == 1, captured.out + captured.err
+    assert "json $.headers.Authorization" in captured.out  # the failure is still explained
+    for secret in ("S1-bearer-SECRET", "S2-var-SECRET"):
+        assert secret not in captured.out and secret not in captured.err
+        assert secret not in (tmp_path / "j.xml").read_text()
