@@ -251,3 +251,37 @@ async def test_history_lists_sends_and_loads_one_back(collection_file: Path) -> 
         await settle(pilot)
     names = [r.name for r in load_collection(collection_file).requests()]
     assert names == ["list pets", "rename pet", "from history"]
+
+
+async def test_rename_duplicate_move_delete_are_saved(collection_file: Path) -> None:
+    app = TuiApiApp(collection=str(collection_file), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        tree = app.main_screen.query_one(CollectionTree)
+        tree.tree.focus()
+        tree.select_request_quietly(request_node(app, "list pets"))
+        await pilot.press("d")  # duplicate
+        await settle(pilot)
+        assert [r.name for r in load_collection(collection_file).requests()][:2] == ["list pets", "list pets copy"]
+        tree.select_request_quietly(request_node(app, "list pets copy"))
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "list dogs"
+        await pilot.press("enter")
+        await settle(pilot)
+        tree.select_request_quietly(request_node(app, "list dogs"))
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "reads"
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = load_collection(collection_file)
+        assert [(path, r.name) for path, r in saved.walk()] == [
+            ((), "list pets"), (("writes",), "rename pet"), (("reads",), "list dogs")]
+        tree.select_request_quietly(request_node(app, "list dogs"))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [r.name for r in load_collection(collection_file).requests()] == ["list pets", "rename pet"]

@@ -86,6 +86,93 @@ class Workspace:
                 return self.collection.items
         return items
 
+    def locate(self, request: Request) -> tuple[list[Request | Folder], int, tuple[str, ...]] | None:
+        """(the list holding it, its index, its folder path), found by identity."""
+        if self.collection is None:
+            return None
+
+        def walk(items: list[Request | Folder], folders: tuple[str, ...]):  # noqa: ANN202
+            for index, item in enumerate(items):
+                if item is request:
+                    return items, index, folders
+                if isinstance(item, Folder):
+                    found = walk(item.items, folders + (item.name,))
+                    if found is not None:
+                        return found
+            return None
+
+        return walk(self.collection.items, ())
+
+    def folder_paths(self) -> list[str]:
+        """Every folder as "a/b", for the move prompt."""
+        found: list[str] = []
+
+        def walk(items: list[Request | Folder], prefix: tuple[str, ...]) -> None:
+            for item in items:
+                if isinstance(item, Folder):
+                    found.append("/".join(prefix + (item.name,)))
+                    walk(item.items, prefix + (item.name,))
+
+        if self.collection is not None:
+            walk(self.collection.items, ())
+        return found
+
+    def duplicate(self, request: Request) -> Request | None:
+        import copy
+
+        where = self.locate(request)
+        if where is None:
+            return None
+        items, index, _folders = where
+        twin = copy.deepcopy(request)
+        twin.name = self.unique_name(f"{request.name} copy")
+        items.insert(index + 1, twin)
+        return twin
+
+    def delete(self, request: Request) -> bool:
+        where = self.locate(request)
+        if where is None:
+            return False
+        items, index, _folders = where
+        del items[index]
+        self.prune_empty_folders()
+        return True
+
+    def prune_empty_folders(self) -> None:
+        """A folder must hold requests (the file format says so): drop the ones left empty."""
+
+        def prune(items: list[Request | Folder]) -> None:
+            for item in list(items):
+                if isinstance(item, Folder):
+                    prune(item.items)
+                    if not item.items:
+                        items.remove(item)
+
+        if self.collection is not None:
+            prune(self.collection.items)
+
+    def move(self, request: Request, folder_path: str) -> tuple[str, ...] | None:
+        """Move into the folder "a/b" (created if missing; "" is the top level). Returns its path."""
+        where = self.locate(request)
+        if where is None or self.collection is None:
+            return None
+        items, index, _folders = where
+        del items[index]
+        target = self.collection.items
+        names = tuple(part for part in folder_path.strip("/").split("/") if part.strip())
+        for name in names:
+            for item in target:
+                if isinstance(item, Folder) and item.name == name:
+                    target = item.items
+                    break
+            else:
+                folder = Folder(name)
+                target.append(folder)
+                target = folder.items
+        target.append(request)
+        self.prune_empty_folders()
+        return names
+
     def unique_name(self, name: str) -> str:
         taken = {request.name for request in self.collection.requests()} if self.collection else set()
         if name not in taken:

@@ -223,6 +223,66 @@ class CollectionMixin:
         rows = workspace.context.sources(env_names_used(texts))
         self.app.push_screen(VariablesScreen(rows, environment=workspace.environment))
 
+    # --- rename / duplicate / move / delete -----------------------------------------------
+    def on_collection_tree_item_action(self, message: CollectionTree.ItemAction) -> None:
+        from tui_api.tui.screens.confirm import ConfirmScreen
+        from tui_api.tui.screens.prompt import PromptScreen
+
+        workspace: Workspace = self.app.workspace
+        request = message.request
+        is_open = self._location is not None and self._location.request is request
+
+        def save() -> None:
+            self.query_one(CollectionTree).refresh_tree()
+            assert workspace.collection is not None
+            self.save_collection_file(workspace.collection, None)
+
+        if message.action == "rename":
+            def renamed(name: str | None) -> None:
+                if not name or name == request.name:
+                    return
+                request.name = workspace.unique_name(name)
+                if is_open:
+                    self.editor.rebase(replace(self.editor.base_request, name=request.name))
+                    self._title_text = " / ".join((*message.folders, request.name))
+                    self._check_modified()
+                save()
+
+            self.app.push_screen(PromptScreen("Rename the request to:", request.name), renamed)
+        elif message.action == "duplicate":
+            twin = workspace.duplicate(request)
+            if twin is not None:
+                save()
+                self.notify(f"duplicated as '{twin.name}'")
+        elif message.action == "move":
+            def moved(path: str | None) -> None:
+                if path is None:
+                    return
+                folders = workspace.move(request, "" if path in (".", "/") else path)
+                if folders is None:
+                    return
+                if is_open and self._location is not None:
+                    self._location = Location(folders, request)
+                    self._title_text = " / ".join((*folders, request.name))
+                    self._refresh_auth_choices()
+                    self._check_modified()
+                save()
+
+            known = ", ".join(workspace.folder_paths()) or "none yet"
+            self.app.push_screen(PromptScreen(
+                f"Move '{request.name}' to folder (a/b; / for the top level; a new name creates it). Folders: {known}",
+                "/".join(message.folders) or "/"), moved)
+        elif message.action == "delete":
+            def confirmed(yes: bool | None) -> None:
+                if yes and workspace.delete(request):
+                    if is_open:
+                        self._location = None
+                        self._set_modified(False)
+                    save()
+
+            self.app.push_screen(ConfirmScreen(f"Delete '{request.name}' from the collection file?",
+                                               yes="Delete", no="Keep"), confirmed)
+
     # --- cURL in and out ------------------------------------------------------------------
     def on_url_input_curl_pasted(self, message: Any) -> None:
         from tui_api.core.collection.curl import import_curl

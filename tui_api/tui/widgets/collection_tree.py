@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, Tree
@@ -27,6 +28,13 @@ class CollectionItem:
 
 
 class CollectionTree(Vertical):
+    BINDINGS = [
+        Binding("r", "item('rename')", "Rename", id="collection-rename"),
+        Binding("d", "item('duplicate')", "Duplicate", id="collection-duplicate"),
+        Binding("m", "item('move')", "Move", id="collection-move"),
+        Binding("delete,x", "item('delete')", "Delete", id="collection-delete"),
+    ]
+
     DEFAULT_CSS = """
     CollectionTree {
         height: 1fr;
@@ -53,6 +61,20 @@ class CollectionTree(Vertical):
         def control(self) -> CollectionTree:
             return self.tree
 
+    class ItemAction(Message):
+        """Rename / duplicate / move / delete was asked for the request under the cursor."""
+
+        def __init__(self, tree: CollectionTree, action: str, request: Request, folders: tuple[str, ...]) -> None:
+            super().__init__()
+            self.tree = tree
+            self.action = action
+            self.request = request
+            self.folders = folders
+
+        @property
+        def control(self) -> CollectionTree:
+            return self.tree
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.collection: Collection | None = None
@@ -60,7 +82,8 @@ class CollectionTree(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No collection open. ctrl+s saves the request in the editor into a new "
-                          "collection file; `tui-api FILE.yaml` opens one.", style="dim italic"),
+                          "collection file; `tui-api FILE.yaml` opens one. On a request: r renames, "
+                          "d duplicates, m moves, x deletes.", style="dim italic"),
                      id="collection-title")
         tree: Tree[CollectionItem] = Tree("collection", id="collection-tree")
         tree.show_root = False
@@ -94,6 +117,7 @@ class CollectionTree(Vertical):
         text.append(f"  {count} request{'s' if count != 1 else ''}", style="dim")
         if collection.path:
             text.append(f"\n{collection.path}", style="dim")
+        text.append("\nr rename  d duplicate  m move  x delete", style="dim italic")
         title.update(text)
         self._add_items(tree.root, collection.items, ())
         if tree.root.children:
@@ -154,6 +178,14 @@ class CollectionTree(Vertical):
             if child.data is not None:
                 child.set_label(self._label(child.data.item))
             self._relabel(child)
+
+    def action_item(self, action: str) -> None:
+        node = self.tree.cursor_node
+        data = node.data if node is not None else None
+        if data is None or not isinstance(data.item, Request):
+            self.notify("put the cursor on a request first", severity="warning")
+            return
+        self.post_message(self.ItemAction(self, action, data.item, data.folders))
 
     @on(Tree.NodeSelected, "#collection-tree")
     def _selected(self, event: Tree.NodeSelected[CollectionItem]) -> None:
