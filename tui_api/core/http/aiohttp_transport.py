@@ -37,8 +37,14 @@ def _translated(request: httpx.Request) -> Iterator[None]:
     except aiohttp.ServerTimeoutError as exc:
         raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
     except aiohttp.ClientConnectorCertificateError as exc:
-        raise httpx.ConnectError(f"SSL: {exc.certificate_error}", request=request) from exc
+        # the ssl error itself as the cause: describe_error reads its reason (aiohttp's own
+        # message carries the repr of an SSLContext object)
+        cause = exc.certificate_error if isinstance(exc.certificate_error, BaseException) else exc
+        raise httpx.ConnectError(f"SSL: {exc.certificate_error}", request=request) from cause
     except aiohttp.ClientSSLError as exc:
+        cause = getattr(exc, "os_error", None)
+        if isinstance(cause, ssl.SSLError):
+            raise httpx.ConnectError(f"SSL: {cause}", request=request) from cause
         raise httpx.ConnectError(f"SSL: {exc}", request=request) from exc
     except aiohttp.ClientConnectorError as exc:
         # keeps os_error (ConnectionRefusedError, socket.gaierror) in the cause chain

@@ -22,6 +22,7 @@ import asyncio
 import email.utils
 import random
 import secrets
+import ssl
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -113,6 +114,17 @@ def _error_line(exc: BaseException) -> str:
     return describe_error(exc)[1]
 
 
+def _is_tls_failure(exc: BaseException) -> bool:
+    current: BaseException | None = exc
+    for _ in range(10):
+        if current is None:
+            return False
+        if isinstance(current, ssl.SSLError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy | None = None) -> None:
         self.inner = inner
@@ -136,6 +148,8 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 is_timeout = isinstance(exc, (httpx.ReadTimeout, httpx.PoolTimeout))
                 if not retryable or number > policy.retries or (is_timeout and not policy.retry_timeouts):
                     raise
+                if _is_tls_failure(exc):
+                    raise  # an untrusted certificate or a plain-HTTP port answers the same every time
                 waited = policy.backoff(number)
                 await policy.sleep(waited)
                 continue

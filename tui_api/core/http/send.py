@@ -89,8 +89,9 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
             return "connect", "connection refused: nothing is listening there; is the server running?"
         if any(isinstance(c, socket.gaierror) for c in chain):
             return "dns", f"DNS failure: the host name could not be resolved ({text})"
-        if any(isinstance(c, ssl.SSLError) for c in chain):
-            return "tls", f"TLS error: {text} (turn off certificate checks only for a host you trust)"
+        tls = next((c for c in chain if isinstance(c, ssl.SSLError)), None)
+        if tls is not None:
+            return "tls", _tls_line(tls)
     if isinstance(exc, httpx.ConnectTimeout):
         return "timeout", f"connect timeout: the host did not accept the connection in time ({text})"
     if isinstance(exc, httpx.ReadTimeout):
@@ -214,6 +215,25 @@ async def send_exchange(
         attempts[-1].error = exchange.error  # e.g. the body broke off after the headers came
     exchange.attempts = attempts
     return exchange
+
+
+# OpenSSL's reasons when the other end is not speaking TLS at all (a plain-HTTP port)
+_NOT_TLS_REASONS = {"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG",
+                    "RECORD_LAYER_FAILURE", "UNEXPECTED_RECORD"}
+
+
+def _tls_line(error: ssl.SSLError) -> str:
+    """A failed handshake, phrased by its cause: turning certificate checks off helps only
+    when the certificate is the problem, so only then is it suggested."""
+    reason = getattr(error, "reason", None) or ""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        why = getattr(error, "verify_message", None) or reason or str(error)
+        return (f"TLS certificate not trusted: {why} (turn off certificate checks, e.g. --insecure, "
+                "only for a host you trust)")
+    if reason in _NOT_TLS_REASONS:
+        return ("TLS handshake failed: the server does not speak HTTPS on this port "
+                f"({reason.lower().replace('_', ' ')}); use http:// or check the port")
+    return f"TLS error: {reason.lower().replace('_', ' ') if reason else error}"
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
