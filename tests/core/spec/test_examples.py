@@ -90,3 +90,17 @@ def test_depth_limit_and_required_circular_fields() -> None:
 
 def test_additional_properties_map() -> None:
     assert example_for_schema({"type": "object", "additionalProperties": {"type": "integer"}}) == {"key": 0}
+
+
+def test_pattern_examples_match_their_pattern() -> None:
+    import re
+
+    from tui_api.core.spec.pattern import example_for_pattern
+
+    for pattern in (r"^MG[0-9a-fA-F]{32}$", r"^\+[1-9]\d{1,14}$", r"^[A-Z]{2}-\d{3}$", r"(cat|dog)s?", r"[^/]+"):
+        value = example_for_pattern(pattern)
+        assert value is not None and re.search(pattern, value), (pattern, value)
+    assert example_for_pattern(r"^(?!foo)bar") is None  # look-arounds: give up, never a wrong value
+    assert example_for_pattern("[unclosed") is None
+    schema = {"type": "string", "pattern": r"^MG[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}
+    assert example_for_schema(schema) == "MG" + "0" * 32

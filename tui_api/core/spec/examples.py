@@ -206,6 +206,13 @@ def _example(schema: Any, mode: Mode, branches: dict[str, int], path: str, depth
         if isinstance(fmt, str) and fmt in FORMAT_EXAMPLES and isinstance(FORMAT_EXAMPLES[fmt], str):
             return FORMAT_EXAMPLES[fmt]
         min_length = schema.get("minLength")
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and pattern:
+            from tui_api.core.spec.pattern import example_for_pattern
+
+            matched = example_for_pattern(pattern, min_length if isinstance(min_length, int) else None)
+            if matched is not None:
+                return matched
         text = "string"
         if isinstance(min_length, int) and min_length > len(text):
             text = (text * (min_length // len(text) + 1))[:min_length]
