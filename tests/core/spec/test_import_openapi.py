@@ -101,3 +101,12 @@ def test_existing_output_needs_force(specs_dir: Path, tmp_path: Path) -> None:
     assert out.read_text() == "keep me"
     assert _import(str(specs_dir / "oai-v3.0-petstore.yaml"), out, "--force").returncode == 0
     assert len(yaml_format.load_collection(out).requests()) == 3
+
+
+def test_spec_without_tags_is_grouped_by_resource(specs_dir: Path) -> None:
+    doc = open_spec(str(specs_dir / "stripe-spec3-2022-04.json"))
+    collection = spec_to_collection(doc).collection
+    folders = {item.name: item for item in collection.items}
+    assert "customers" in folders and "charges" in folders and "v1" not in folders
+    assert all(r.url.startswith("{{base_url}}/v1/customers") for _, r in folders["customers"].walk())
+    assert len(collection.requests()) == len(doc.operations) == 417

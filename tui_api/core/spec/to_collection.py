@@ -5,7 +5,8 @@ because two operations end up with the same name and one overwrites the other. H
 operation becomes a request, and names are made unique deterministically: a name that several
 operations share gets "(METHOD /path)" added to each, and "#2", "#3" if even that repeats.
 
-Requests use `{{base_url}}` and `{{param}}` for path parameters; the collection's `variables` hold
+Folders are the operations' first tags (or, in a spec with no tags at all, the first resource
+segment of the path). Requests use `{{base_url}}` and `{{param}}` for path parameters; the collection's `variables` hold
 the first server's URL and each path parameter's example, and `environments` one entry per
 server when the spec lists several. Security schemes that tui-api can apply become auth profiles
 (names only, never secrets), preselected per operation from its effective `security`.
@@ -50,6 +51,7 @@ def spec_to_collection(doc: SpecDocument, *, name: str | None = None, spec_ref: 
     collection.auth = global_auth
     by_folder: dict[str, Folder] = {}
     top: list[Request | Folder] = []
+    untagged_spec = not any(op.tags for op in doc.operations)
     for op in doc.operations:
         detail = doc.request_detail(op)
         for problem in detail.problems:
@@ -64,6 +66,8 @@ def spec_to_collection(doc: SpecDocument, *, name: str | None = None, spec_ref: 
         if profiles:
             request.auth = _request_auth(detail.security, profiles, global_auth)
         folder_name = SECTION_FOLDERS.get(op.section) or (op.tags[0] if op.tags else None)
+        if folder_name is None and untagged_spec:
+            folder_name = resource_folder(op.path)  # no tags anywhere (Stripe): group by resource
         if not folders or folder_name is None:
             top.append(request)
             continue
@@ -77,6 +81,17 @@ def spec_to_collection(doc: SpecDocument, *, name: str | None = None, spec_ref: 
     count = len(collection.requests())
     assert count == len(doc.operations), "every operation becomes exactly one request"
     return ImportResult(collection=collection, count=count, warnings=warnings)
+
+
+_VERSION = re.compile(r"^(v\d+(\.\d+)*|api|rest|\d+(\.\d+)*)$", re.IGNORECASE)
+
+
+def resource_folder(path: str) -> str | None:
+    """The first path segment that names a resource: /v1/customers/{id} -> "customers"."""
+    for segment in path.split("#", 1)[0].split("?", 1)[0].split("/"):
+        if segment and not segment.startswith("{") and not _VERSION.match(segment):
+            return segment
+    return None
 
 
 def unique_names(operations: list[Operation]) -> dict[str, str]:
