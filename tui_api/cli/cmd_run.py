@@ -8,6 +8,7 @@ once and exits 2 without sending anything. Imports stay light: no Textual, ever.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -75,10 +76,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_command)
 
 
-def _fail(message: str) -> ExitCode:
+def _fail(message: str, args: argparse.Namespace | None = None, exc: BaseException | None = None) -> ExitCode:
     from tui_api.cli.diagnostics import error
 
-    error(message)
+    error(message, debug=bool(getattr(args, "debug", False)), exc=exc)
     return ExitCode.USAGE
 
 
@@ -147,7 +148,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     try:
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        if args.timeout is not None and args.timeout <= 0:
+        if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):  # nan, inf
             raise UsageError("--timeout must be a positive number of seconds")
         if args.retries is not None and args.retries < 0:
             raise UsageError("--retries must be 0 or more")
@@ -157,7 +158,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         rate = parse_rate(args.rate)
         reports = parse_reports(args.report)
     except UsageError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), args, exc)
 
     try:
         from tui_api.core.collection.yaml_format import load_collection
@@ -166,7 +167,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     try:
         collection = load_collection(args.collection)
     except CollectionError as exc:
-        return _collection_problems(exc)
+        return _collection_problems(exc, args)
 
     if args.env is not None and args.env not in collection.environments:
         known = ", ".join(sorted(collection.environments)) or "none defined"
@@ -186,7 +187,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         plan.problems.extend(_auth_problems(auth_provider, plan))
     if plan.problems:
         return _collection_problems(CollectionError(
-            f"{len(plan.problems)} problem(s); nothing was sent", path=args.collection, problems=plan.problems))
+            f"{len(plan.problems)} problem(s); nothing was sent", path=args.collection, problems=plan.problems), args)
 
     from tui_api.core.runner.engine import RunOptions, timeouts_for
 
@@ -204,11 +205,14 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     return _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers)
 
 
-def _collection_problems(exc) -> ExitCode:
+def _collection_problems(exc, args: argparse.Namespace | None = None) -> ExitCode:
     from tui_api.cli.diagnostics import error, info
 
-    error(str(exc))
-    for problem in exc.problems:
+    error(str(exc), debug=bool(getattr(args, "debug", False)), exc=exc)
+    problems = exc.problems
+    if len(problems) == 1 and problems[0].split(": ", 2)[-1] in str(exc):
+        problems = []  # the one problem is the line above: saying it twice reads like two
+    for problem in problems:
         info(f"  {problem}")
     return ExitCode.USAGE
 

@@ -46,3 +46,34 @@ def test_failed_check_quoting_a_secret_is_masked_on_stdout(tmp_path, demo_server
     for secret in ("S1-bearer-SECRET", "S2-var-SECRET"):
         assert secret not in captured.out and secret not in captured.err
         assert secret not in (tmp_path / "j.xml").read_text()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_timeout_must_be_a_finite_positive_number(tmp_path, demo_server, capsys, value):
+    path = write(tmp_path, f"""\
+        version: 1
+        requests:
+          - {{name: a, url: "{demo_server.base_url}/pets"}}
+        """)
+    code = main(["run", str(path), "--timeout", value])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--timeout must be a positive number of seconds" in err
+
+
+def test_debug_shows_the_traceback_of_a_collection_error_and_one_line_without(tmp_path, capsys):
+    path = write(tmp_path, "version: '1'\nrequests: []\n")
+    assert main(["run", str(path)]) == 2
+    plain = capsys.readouterr().err
+    assert "Traceback" not in plain
+    # one problem: one line, not the same problem again as a list under it
+    assert plain.count("version must be the number 1") == 1, plain
+    assert plain.strip().count("\n") == 0, plain
+    assert main(["run", str(path), "--debug"]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_debug_shows_the_traceback_of_a_usage_error(tmp_path, capsys):
+    path = write(tmp_path, "version: 1\nrequests: []\n")
+    assert main(["run", str(path), "--jobs", "0", "--debug"]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err

@@ -49,10 +49,7 @@ class PostmanImport:
 def load_postman(path: str | Path) -> PostmanImport:
     """Read a Postman collection export. Raises CollectionError naming the problem."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CollectionError(f"cannot read the file: {exc.strerror}", path=str(file)) from exc
+    text = _read_text(file, "export the collection from Postman as JSON (Collection v2.1)")
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -60,6 +57,20 @@ def load_postman(path: str | Path) -> PostmanImport:
         raise CollectionError(f"not JSON: {getattr(exc, 'msg', exc)}", path=str(file), line=line,
                               hint="export the collection from Postman as JSON (Collection v2.1)") from exc
     return convert_postman(data, source=str(file))
+
+
+def _read_text(file: Path, hint: str) -> str:
+    """The file as text; an unreadable or binary file is a CollectionError (not a
+    UnicodeDecodeError escaping as an 'unexpected error')."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise CollectionError(f"cannot read the file: {exc.strerror}", path=str(file)) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CollectionError(f"not a JSON text file (byte {exc.start} is not UTF-8)", path=str(file),
+                              hint=hint) from exc
 
 
 def postman_version(data: Any) -> str | None:
@@ -364,9 +375,7 @@ def load_postman_environment(path: str | Path) -> tuple[str, dict[str, str], lis
     skipped; values marked secret or named like one are not returned, only listed."""
     file = Path(path)
     try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise CollectionError(f"cannot read the file: {exc.strerror}", path=str(file)) from exc
+        data = json.loads(_read_text(file, "in Postman: Environments > ... > Export"))
     except ValueError as exc:
         raise CollectionError(f"not JSON: {getattr(exc, 'msg', exc)}", path=str(file),
                               line=getattr(exc, "lineno", None)) from exc

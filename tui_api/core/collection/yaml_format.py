@@ -270,6 +270,14 @@ def _render(collection: Collection) -> tuple[str, Any, str | None]:
     return (new_dump if merged is None else merged), doc, new_dump
 
 
+def _file_in_the_way(target: Path) -> Path | None:
+    """The existing non-folder among `target`'s parents, if one blocks creating the folder."""
+    for parent in reversed(target.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
 def save_collection(collection: Collection, path: str | os.PathLike[str] | None = None) -> None:
     """Write the collection atomically to `path` (default: where it was loaded from).
 
@@ -293,6 +301,10 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     except OSError as exc:
         if source is not None:
             source.forget_doc()
+        blocker = _file_in_the_way(Path(target))
+        if blocker is not None:  # mkdir's "File exists" would not say which part of the path is wrong
+            raise CollectionError(f"cannot save the collection: {blocker} is a file, not a folder",
+                                  path=str(target), hint="your changes are still open; choose another path") from exc
         raise CollectionError(f"cannot save the collection: {exc.strerror or exc}", path=str(target),
                               hint="your changes are still open; check the folder's permissions and disk space") from exc
     except BaseException:

@@ -167,7 +167,12 @@ class Reader:
             self.add(1, "version", f"'version: {FORMAT_VERSION}' is missing at the top of the file")
         else:
             version = doc["version"]
-            if isinstance(version, bool) or version != FORMAT_VERSION:
+            if isinstance(version, str) and version.strip() == str(FORMAT_VERSION):
+                # "1" in quotes: the same version, written as text; say exactly that
+                self.add(self.value_line(doc, "version"), "version",
+                         f"version must be the number {FORMAT_VERSION}, not the text {version!r} "
+                         f"(write 'version: {FORMAT_VERSION}' without quotes)")
+            elif isinstance(version, bool) or version != FORMAT_VERSION:
                 self.add(self.value_line(doc, "version"), "version",
                          f"unsupported version {version!r}: this tui-api reads version {FORMAT_VERSION}")
         name = self.string(doc, "name", "name")

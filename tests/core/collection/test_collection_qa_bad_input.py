@@ -1,0 +1,58 @@
+"""Found by using the importers and the loader as a user would; each test pins one fixed problem."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui_api.cli.main import main
+from tui_api.core.collection.postman import load_postman, load_postman_environment
+from tui_api.core.collection.yaml_format import load_collection
+from tui_api.core.errors import CollectionError
+
+POSTMAN = {
+    "info": {"name": "Pets", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+    "item": [{"name": "list", "request": {"method": "GET", "url": "http://127.0.0.1:1/pets"}}],
+}
+
+
+def test_binary_postman_file_is_one_clear_error(tmp_path):
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x87\xff\x00binary" * 20)
+    with pytest.raises(CollectionError, match="not a JSON text file"):
+        load_postman(garbage)
+    with pytest.raises(CollectionError, match="not a JSON text file"):
+        load_postman_environment(garbage)
+
+
+def test_binary_postman_file_on_the_command_line_is_not_an_unexpected_error(tmp_path, capsys):
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x87\xff\x00binary")
+    assert main(["import", "postman", str(garbage)]) == 2
+    err = capsys.readouterr().err
+    assert "not a JSON text file" in err and "unexpected error" not in err
+
+
+@pytest.mark.parametrize("kind", ["postman", "curl"])
+def test_output_under_a_file_names_the_file_in_the_way(tmp_path, capsys, kind):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    target = tmp_path / "notes.txt" / "sub" / "out.yaml"
+    if kind == "postman":
+        source = tmp_path / "p.json"
+        source.write_text(json.dumps(POSTMAN))
+        code = main(["import", "postman", str(source), "-o", str(target)])
+    else:
+        code = main(["import", "curl", "curl http://127.0.0.1:1/x", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{tmp_path / 'notes.txt'} is a file, not a folder" in err, err
+    assert "File exists" not in err
+
+
+def test_quoted_version_says_to_drop_the_quotes(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text('version: "1"\nrequests: []\n')
+    with pytest.raises(CollectionError) as caught:
+        load_collection(path)
+    assert "without quotes" in str(caught.value) and ":1" in str(caught.value)
