@@ -66,6 +66,8 @@ def test_bad_ref_marks_only_the_operations_that_need_it() -> None:
     bad_file = doc.detail("GET /bad-file")
     assert len(bad_file.problems) == 1
     assert "no-such-file.yaml" in bad_file.problems[0] and "file not found" in bad_file.problems[0]
+    assert bad_file.problems[0].endswith("[at /responses/200/content/application~1json/schema of this operation]")
+    assert bad.problems[0].endswith("[at /requestBody/content/application~1json/schema of this operation]")
     # the draft request can still be built
     assert doc.build_request("POST /bad").method == "POST"
 

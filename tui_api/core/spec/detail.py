@@ -8,6 +8,7 @@ response's `schema` gets a `content` entry per `produces` type.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tui_api.core.errors import RefError, SpecError
@@ -84,6 +85,8 @@ def build_detail(op: Operation, locator: Locator, index: SpecIndex, resolver: Re
             merged[(str(param["name"]), str(param["in"]))] = param
         elif isinstance(param, dict) and "x-unresolved-ref" in param:
             pass  # already in problems
+    if problems:
+        problems[:] = [_locate_problem(problem, raw_op, path_item) for problem in problems]
     swagger = index.spec_version == "2.0"
     detail = OperationDetail(
         operation=op,
@@ -254,3 +257,35 @@ def _swagger_responses(responses: Any, produces: list[str]) -> dict[str, dict[st
             response["content"] = content
         result[str(status)] = response
     return result
+
+
+_REF_IN_MESSAGE = re.compile(r"\$ref '([^']*)'")
+
+
+def _locate_problem(problem: str, raw_op: dict[str, Any], path_item: dict[str, Any]) -> str:
+    """Add where in the operation the failing `$ref` is written, as a JSON pointer."""
+    found = _REF_IN_MESSAGE.search(problem)
+    if not found:
+        return problem
+    pointer = _find_ref(raw_op, found.group(1), "")
+    if pointer is None:
+        pointer = _find_ref(path_item.get("parameters"), found.group(1), "/(path item)/parameters")
+    return f"{problem} [at {pointer or '/'} of this operation]" if pointer is not None else problem
+
+
+def _find_ref(node: Any, ref: str, at: str, depth: int = 0) -> str | None:
+    if depth > 60:
+        return None
+    if isinstance(node, dict):
+        if node.get("$ref") == ref:
+            return at
+        for key, value in node.items():
+            found = _find_ref(value, ref, f"{at}/{str(key).replace('~', '~0').replace('/', '~1')}", depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _find_ref(value, ref, f"{at}/{index}", depth + 1)
+            if found is not None:
+                return found
+    return None

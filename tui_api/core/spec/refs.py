@@ -53,7 +53,7 @@ class Resolver:
         try:
             doc = self._fetch(uri)
         except SpecError as exc:
-            error = RefError(f"cannot load referenced document: {exc.message}", source=uri, hint=exc.hint)
+            error = RefError(str(exc))  # already names the file and what is wrong with it
             self._failed[uri] = error
             raise error from exc
         self.docs[uri] = doc
@@ -124,7 +124,7 @@ class _Walk:
         try:
             uri, pointer, target = self.resolver.locate(ref, base)
         except RefError as exc:
-            message = str(exc)
+            message = str(exc) if f"'{ref}'" in str(exc) else f"$ref '{ref}': {exc}"
             if message not in self.problems:
                 self.problems.append(message)
             return {"x-unresolved-ref": ref, "x-problem": exc.message}
