@@ -55,11 +55,11 @@ def load(digest: str, kind: str) -> Any | None:
     return value if stamp == CACHE_FORMAT else None
 
 
-def store(digest: str, kind: str, value: Any) -> None:
+def store(digest: str, kind: str, value: Any, *, target: Path | None = None) -> None:
     """Best effort: a full disk or a read-only cache dir must never stop a spec from opening."""
     try:
         payload = value if isinstance(value, bytes) else dumps(value)
-        write_atomic(_path(digest, kind), payload)
+        write_atomic(target or _path(digest, kind), payload)
     except (OSError, pickle.PicklingError, RecursionError):
         pass
 
@@ -77,7 +77,7 @@ class _Writer:
     cache behind and nothing hangs at exit."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[list[tuple[str, str, Any]]] = queue.Queue()
+        self._queue: queue.Queue[list[tuple[str, str, Any, Path]]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -87,14 +87,15 @@ class _Writer:
                 self._thread = threading.Thread(target=self._run, name="tui-api-spec-cache", daemon=True)
                 self._thread.start()
                 atexit.register(self.flush)
-        self._queue.put(entries)
+        # Where to write is decided now, in the caller's environment (the cache dir may move).
+        self._queue.put([(digest, kind, value, _path(digest, kind)) for digest, kind, value in entries])
 
     def _run(self) -> None:
         while True:
             entries = self._queue.get()
             try:
-                for digest, kind, value in entries:
-                    store(digest, kind, value)
+                for digest, kind, value, target in entries:
+                    store(digest, kind, value, target=target)
             finally:
                 self._queue.task_done()
 
