@@ -77,3 +77,41 @@ def test_debug_shows_the_traceback_of_a_usage_error(tmp_path, capsys):
     path = write(tmp_path, "version: 1\nrequests: []\n")
     assert main(["run", str(path), "--jobs", "0", "--debug"]) == 2
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_wrong_or_unknown_options_stop_the_run_before_sending(tmp_path, demo_server, capsys):
+    """`retries: -3`, `timeout: abc` or a typo like `retires:` were ignored in silence and the
+    run went on with defaults; now they are problems listed before anything is sent."""
+    path = write(tmp_path, f"""\
+        version: 1
+        options: {{retries: -3, timeout: abc, retires: 5, correlation_header: "two words"}}
+        requests:
+          - name: a
+            url: "{demo_server.base_url}/pets"
+            options: {{timeout: 0, verify: "no", follow_redirect: true}}
+        """)
+    code = main(["run", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "7 problem(s); nothing was sent" in err
+    for line in ("collection options: retries must be a whole number, 0 or more, not -3",
+                 "collection options: timeout must be a positive number of seconds, not 'abc'",
+                 "collection options: unknown option 'retires'",
+                 "collection options: correlation_header must be a header name",
+                 "request 'a' options: timeout must be a positive number of seconds, not 0",
+                 "request 'a' options: verify must be true or false, not 'no'",
+                 "request 'a' options: unknown option 'follow_redirect'"):
+        assert line in err, err
+
+
+def test_valid_options_still_run(tmp_path, demo_server, capsys):
+    path = write(tmp_path, f"""\
+        version: 1
+        options: {{retries: 0, timeout: 5, correlation_header: X-Trace, traceparent: true, breaker_cool_down: 0}}
+        requests:
+          - name: a
+            url: "{demo_server.base_url}/pets"
+            options: {{timeout: 2.5, follow_redirects: false, connect_timeout: 1}}
+            expect: {{status: 200}}
+        """)
+    assert main(["run", str(path)]) == 0, capsys.readouterr()

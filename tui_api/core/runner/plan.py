@@ -21,6 +21,7 @@ from tui_api.core.collection.model import Collection, Folder, Request
 from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
+from tui_api.core.runner.options_check import option_problems
 from tui_api.core.runner.resources import ResourceOrder
 
 @dataclass
@@ -200,6 +201,7 @@ def build_plan(
         for variable in req.capture:
             all_captures.setdefault(variable, "/".join(path + (req.name,)))
     profiles = set(known_profiles) if known_profiles is not None else None
+    problems.extend(option_problems(collection.options, "collection options", request=False))
     plan = Plan(problems=problems)
     last_writer: dict[str, int] = {}
     readers: dict[str, set[int]] = {}
@@ -221,6 +223,7 @@ def build_plan(
         if profiles is not None and auth is not None and auth not in profiles:
             problems.append(f"{where} uses auth profile '{auth}', which is not defined")
         _check_expect(where, request, problems)
+        problems.extend(option_problems(request.options, f"{where} options", request=True))
         deps: set[int] = set()
         for name in uses:
             if name in last_writer:
