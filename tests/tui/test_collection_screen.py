@@ -285,3 +285,45 @@ async def test_rename_duplicate_move_delete_are_saved(collection_file: Path) -> 
         await pilot.press("y")
         await settle(pilot)
         assert [r.name for r in load_collection(collection_file).requests()] == ["list pets", "rename pet"]
+
+
+CHAINED = """\
+version: 1
+name: chain
+variables: {{base_url: "{base}"}}
+requests:
+  - name: create pet
+    method: POST
+    url: "{{{{base_url}}}}/pets"
+    body: {{json: {{name: Kit, tag: cat}}}}
+    expect:
+      status: 201
+      json: {{"$.name": Kit, "$.tag": dog}}
+    capture: {{pet_id: "$.id"}}
+  - name: get pet
+    method: GET
+    url: "{{{{base_url}}}}/pets/{{{{pet_id}}}}"
+"""
+
+
+async def test_checks_and_captures_run_after_a_send(tmp_path: Path, demo_server: DemoServer) -> None:
+    path = tmp_path / "chain.yaml"
+    path.write_text(CHAINED.format(base=demo_server.base_url), encoding="utf-8")
+    app = TuiApiApp(collection=str(path), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert "status 201" in screen.editor.operation_info.plain_text
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        status = screen.response.status_text
+        assert "1 of 3 checks failed" in status and "+1 captured" in status
+        checks = screen.response.query_one("#response-checks").plain
+        assert "✓ status" in checks and "✗ json $.tag" in checks and "pet_id = 4" in checks
+        # the captured id feeds the next request
+        screen.query_one(CollectionTree).select_request(request_node(app, "get pet"))
+        await settle(pilot)
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert screen.response.exchange.url.endswith("/pets/4")
+        assert screen.response.exchange.status == 200

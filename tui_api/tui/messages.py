@@ -77,3 +77,12 @@ class CollectionFailed(Message):
 class CollectionSaved(Message):
     path: str
     error: str | None = None
+
+
+@dataclass
+class ChecksDone(Message):
+    """The request's `expect` checks and `capture` rules, run on the response it got."""
+
+    send_id: int
+    results: list[Any]  # tui_api.core.runner.checks.CheckResult
+    captured: dict[str, str]

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, ProgressBar, Select, Static, TabbedC
 from tui_api.core.collection.model import Request
 from tui_api.core.errors import TuiApiError
 from tui_api.core.spec.model import Operation
-from tui_api.tui.messages import BodySaved, OperationLoaded, SendFinished, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
+from tui_api.tui.messages import BodySaved, ChecksDone, OperationLoaded, SendFinished, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
 from tui_api.tui.screens.main_collection import CollectionMixin
 from tui_api.tui.widgets.collection_tree import CollectionTree
 from tui_api.tui.widgets.endpoint_tree import EndpointTree
@@ -279,6 +279,24 @@ class MainScreen(CollectionMixin, Screen[None]):
         except Exception as exc:  # noqa: BLE001 - history must never break sending
             self.app.call_from_thread(self.notify, f"history not written: {exc}", severity="warning")
 
+    @work(thread=True, exclusive=True, group="checks")
+    def run_request_checks(self, send_id: int, request: Request, exchange: object) -> None:
+        """The same checks and captures `tui-api run` applies, on this one response."""
+        from tui_api.core.runner.checks import BodyView, run_captures, run_checks
+
+        body = BodyView(exchange)
+        results = run_checks(request.expect, exchange, body=body, operation=request.operation)
+        captured, failures = run_captures(request.capture, exchange, body) if request.capture else ({}, [])
+        self.post_message(ChecksDone(send_id, [*results, *failures], captured))
+
+    @on(ChecksDone)
+    def _checks_done(self, message: ChecksDone) -> None:
+        if message.send_id != self._send_id:
+            return
+        for name, value in message.captured.items():
+            self.app.workspace.context.capture(name, value)
+        self.response.show_checks(message.results, message.captured)
+
     @work(thread=True, group="save-body")
     def save_body(self, path: str, body: bytes) -> None:
         from tui_api.core.fileio import write_atomic
@@ -446,6 +464,9 @@ class MainScreen(CollectionMixin, Screen[None]):
             self.response.show_exchange(message.exchange)
             folders = self._location.folders if self._location is not None else ()
             self.append_history(message.request, message.exchange, folders)
+            request = message.request
+            if message.exchange.status is not None and (not request.expect.is_empty() or request.capture):
+                self.run_request_checks(message.send_id, request, message.exchange)
 
     @on(BodySaved)
     def _body_saved(self, message: BodySaved) -> None:

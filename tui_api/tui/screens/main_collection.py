@@ -114,8 +114,27 @@ class CollectionMixin:
         title = " / ".join((*folders, request.name))
         self._title_text = title
         self.editor.load(request, title=title)
-        self.editor.operation_info.show_message(
-            f"{title}\n\n{request.description or ''}".rstrip() + "\n\nFrom the collection: ctrl+s saves your edits over it.")
+        lines = [title, ""]
+        if request.description:
+            lines += [request.description, ""]
+        expect = request.expect
+        if not expect.is_empty():
+            lines.append("Checks after each send (the Checks tab of the response):")
+            if expect.status:
+                lines.append(f"  status {' or '.join(str(code) for code in expect.status)}")
+            lines += [f"  json {path} {value!r}" for path, value in expect.json.items()]
+            lines += [f"  header {name} contains {value!r}" for name, value in expect.headers.items()]
+            if expect.max_ms is not None:
+                lines.append(f"  at most {expect.max_ms:g} ms")
+            if expect.schema:
+                lines.append("  body matches the spec's response schema")
+            lines.append("")
+        if request.capture:
+            lines.append("Captures (variables for later requests):")
+            lines += [f"  {name} <- {rule}" for name, rule in request.capture.items()]
+            lines.append("")
+        lines.append("From the collection: ctrl+s saves your edits over it.")
+        self.editor.operation_info.show_message("\n".join(lines), style="")
         self._refresh_auth_choices()
         self._set_modified(False)
 

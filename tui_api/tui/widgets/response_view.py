@@ -103,6 +103,8 @@ class ResponseView(Vertical):
                 yield DataTable(id="response-headers", cursor_type="row", zebra_stripes=True)
             with TabPane("Request", id="tab-response-request"):
                 yield TextLinesView(id="response-request")
+            with TabPane("Checks", id="tab-response-checks"):
+                yield TextLinesView(id="response-checks")
 
     def on_mount(self) -> None:
         table = self.query_one("#response-headers", DataTable)
@@ -133,6 +135,8 @@ class ResponseView(Vertical):
         self.query_one("#response-headers", DataTable).clear()
         self.query_one("#response-body", TextLinesView).set_lines([])
         self.query_one("#response-request", TextLinesView).set_lines([])
+        self.query_one("#response-checks", TextLinesView).set_text(
+            Text("no checks: a collection request's `expect:` and `capture:` run here", style="dim italic"))
         self._tick()
         self._spinner = self.set_interval(0.1, self._tick)
 
@@ -192,6 +196,39 @@ class ResponseView(Vertical):
         self.query_one("#response-body", TextLinesView).set_text(
             Text("cancelled: no response. The request in the editor is unchanged.", style="dim italic"))
         self._set_note("")
+
+    def show_checks(self, results: list, captured: dict[str, str]) -> None:
+        """The collection request's expect checks and captures, after its response."""
+        text = Text()
+        failed = [r for r in results if not r.passed and not r.skipped]
+        for result in results:
+            if result.skipped:
+                text.append("  - ", style="dim")
+                text.append(result.message + "\n", style="dim")
+            elif result.passed:
+                text.append("  ✓ ", style="bold green")
+                text.append(result.message + "\n")
+            else:
+                text.append("  ✗ ", style="bold red")
+                text.append(result.message + "\n", style="red")
+        if captured:
+            text.append("\ncaptured for later requests:\n", style="bold")
+            for name, value in captured.items():
+                text.append(f"  {name} = ", style="cyan")
+                text.append((value if len(value) < 200 else value[:200] + "…") + "\n")
+        self.query_one("#response-checks", TextLinesView).set_text(text)
+        status = self.query_one("#response-status", Static)
+        if self.exchange is not None:
+            line = status_line(self.exchange)
+            checks = [r for r in results if not r.skipped]
+            if checks:
+                if failed:
+                    line.append(f"  ✗ {len(failed)} of {len(checks)} checks failed", style="bold red")
+                else:
+                    line.append(f"  ✓ {len(checks)} checks", style="bold green")
+            if captured:
+                line.append(f"  +{len(captured)} captured", style="cyan")
+            status.update(line)
 
     # --- internals ------------------------------------------------------------------------
     def _tick(self) -> None:
