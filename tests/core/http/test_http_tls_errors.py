@@ -7,15 +7,13 @@ an SSLContext object; each of the three identical attempts cost a handshake.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import random
-import ssl
 
 import httpx
 import pytest
 
 from servers.faulty import FaultyServer
+from servers.tls import self_signed_context
 from tui_api.core.http.resilience import CircuitBreaker, CorrelationOptions, Resilience, RetryPolicy
 from tui_api.core.http.send import make_client, send_exchange
 
@@ -26,30 +24,6 @@ def _client(sleep, backend, *, verify=True):
     resilience = Resilience(retry=RetryPolicy(retries=3, sleep=sleep, rng=random.Random(1)),
                             breaker=CircuitBreaker(threshold=100), correlation=CorrelationOptions())
     return make_client(resilience=resilience, backend=backend, verify=verify)
-
-
-def _self_signed(tmp_path) -> ssl.SSLContext:
-    pytest.importorskip("cryptography")
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_path, key_path)
-    return context
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -66,7 +40,7 @@ async def test_https_to_a_plain_http_port_says_so_and_is_tried_once(faulty, slee
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_untrusted_certificate_suggests_insecure_and_is_tried_once(tmp_path, sleep, backend):
-    with FaultyServer(tls=_self_signed(tmp_path)) as server:
+    with FaultyServer(tls=self_signed_context(tmp_path)) as server:
         async with _client(sleep, backend) as client:
             ex = await send_exchange(client, httpx.Request("GET", server.url("/ok")))
     assert ex.error_kind == "tls", ex.error

@@ -115,3 +115,28 @@ def test_valid_options_still_run(tmp_path, demo_server, capsys):
             expect: {{status: 200}}
         """)
     assert main(["run", str(path)]) == 0, capsys.readouterr()
+
+
+def test_request_option_verify_false_is_honoured_and_only_for_that_request(tmp_path, capsys):
+    """`import curl 'curl -k https://...'` writes `options: {verify: false}`; the runner ignored
+    it, so the imported request failed on its self-signed certificate unless --insecure."""
+    from servers.faulty import FaultyServer
+    from servers.tls import self_signed_context
+
+    with FaultyServer(tls=self_signed_context(tmp_path)) as server:
+        path = write(tmp_path, f"""\
+            version: 1
+            options: {{retries: 0}}
+            requests:
+              - name: unverified
+                url: "{server.url('/ok')}"
+                options: {{verify: false}}
+                expect: {{status: 200}}
+              - name: verified
+                url: "{server.url('/ok')}"
+            """)
+        code = main(["run", str(path)])
+    out = capsys.readouterr().out
+    assert "PASS  unverified" in out, out
+    assert "ERR   verified" in out and "TLS certificate not trusted" in out, out
+    assert code == 3

@@ -93,6 +93,10 @@ class RunOptions:
         return run
 
 
+def _skips_verify(request) -> bool:
+    return isinstance(request.options, dict) and request.options.get("verify") is False
+
+
 def _timeouts_for(seconds: float) -> Timeouts:
     base = Timeouts()
     return Timeouts(connect=min(base.connect, seconds), read=seconds, total=max(base.total, seconds * 3))
@@ -219,9 +223,12 @@ class Runner:
         self._tasks: set[asyncio.Task] = set()
         self._next_slot = 0.0
         self._rate_lock = asyncio.Lock()
+        self._unverified_client: httpx.AsyncClient | None = None
 
     # --- public ------------------------------------------------------------------------------
-    def make_client(self) -> httpx.AsyncClient:
+    def make_client(self, *, verify: bool | None = None) -> httpx.AsyncClient:
+        """`verify` None: as --insecure says; False for requests with `options: {verify: false}`
+        (what `import curl` writes for `curl -k`)."""
         opts = self.options
         resilience = Resilience(
             retry=RetryPolicy(retries=max(0, opts.retries), base_delay=opts.retry_base_delay,
@@ -230,7 +237,8 @@ class Runner:
             breaker=CircuitBreaker(threshold=opts.breaker_threshold, cool_down=opts.breaker_cool_down),
             correlation=CorrelationOptions(header=opts.correlation_header, traceparent=opts.traceparent),
         )
-        return make_client(verify=not opts.insecure, timeouts=opts.timeouts, resilience=resilience,
+        return make_client(verify=(not opts.insecure) if verify is None else verify, timeouts=opts.timeouts,
+                           resilience=resilience,
                            backend=opts.backend, max_connections=max(10, opts.jobs * 2))
 
     def interrupt(self) -> None:
@@ -248,6 +256,9 @@ class Runner:
         clock = time.perf_counter()
         own_client = self._client is None
         client = self._client or self.make_client()
+        if own_client and not self.options.insecure and any(
+                _skips_verify(planned.request) for planned in self.plan.requests):
+            self._unverified_client = self.make_client(verify=False)
         try:
             if self.options.jobs <= 1:
                 await self._run_sequential(client)
@@ -256,6 +267,9 @@ class Runner:
         finally:
             if own_client:
                 await client.aclose()
+            if self._unverified_client is not None:
+                await self._unverified_client.aclose()
+                self._unverified_client = None
         ordered = [self._final(planned) for planned in self.plan.requests]
         return RunResult(self.collection.name, ordered, started, (time.perf_counter() - clock) * 1000,
                          self._interrupted)
@@ -340,6 +354,8 @@ class Runner:
         request = planned.request
         opts = self.options
         extra = request.options if isinstance(request.options, dict) else {}
+        if self._unverified_client is not None and _skips_verify(request):
+            client = self._unverified_client
         per_request = extra.get("timeout")
         follow = extra.get("follow_redirects")
         send_options = SendOptions(
