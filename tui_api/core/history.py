@@ -150,7 +150,7 @@ class HistoryStore:
         return entry
 
     def clear(self) -> None:
-        write_atomic(self.path, b"")
+        write_atomic(self.path, b"", private=True)
         self._count = 0
 
     def delete(self, entry_id: str) -> bool:
@@ -158,7 +158,7 @@ class HistoryStore:
         kept = [line for line in lines if getattr(HistoryEntry.from_json(line), "id", None) != entry_id]
         if len(kept) == len(lines):
             return False
-        write_atomic(self.path, "".join(line + "\n" for line in kept))
+        write_atomic(self.path, "".join(line + "\n" for line in kept), private=True)
         self._count = len(kept)
         return True
 
@@ -182,7 +182,7 @@ class HistoryStore:
                 break
             kept.append(line)
         kept.reverse()
-        write_atomic(self.path, "".join(line + "\n" for line in kept))
+        write_atomic(self.path, "".join(line + "\n" for line in kept), private=True)
         self._count = len(kept)
 
     # --- reading --------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def save_personal(profiles: dict[str, AuthProfile], path: Path | None = None) ->
 
     path = path or personal_path()
     payload = {"version": 1, "profiles": {name: p.to_mapping() for name, p in profiles.items()}}
-    write_atomic(path, _HEADER + yaml.safe_dump(payload, sort_keys=False, allow_unicode=True))
+    write_atomic(path, _HEADER + yaml.safe_dump(payload, sort_keys=False, allow_unicode=True), private=True)
 
 
 def collection_profiles(collection: Collection | None) -> dict[str, AuthProfile]:
