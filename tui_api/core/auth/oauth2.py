@@ -110,6 +110,11 @@ def parse_token_response(creds: ClientCredentials, response: httpx.Response, now
             + (f" ('{snippet}...')" if snippet else ""),
             hint="check the profile's token_url",
         )
+    if response.status_code < 400 and "access_token" not in data and "error" not in data:
+        # a 2xx JSON object that is not a token answer (often the wrong URL): not a refusal
+        keys = ", ".join(sorted(str(k) for k in data)[:6]) or "an empty object"
+        raise AuthError(f"{where} answered {response.status_code} without an access_token (got {keys})",
+                        hint="check the profile's token_url")
     if response.status_code >= 400 or "access_token" not in data:
         error = str(data.get("error", "")) or f"HTTP {response.status_code}"
         description = mask_secrets(str(data.get("error_description", "")), [creds.client_secret])
