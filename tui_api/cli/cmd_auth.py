@@ -249,6 +249,13 @@ def cmd_test(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _users_of(collection, profile: str) -> list[str]:
+    """The requests whose effective auth (request > folder > collection) is `profile`."""
+    from tui_api.core.runner.plan import walk_with_auth
+
+    return ["/".join(path + (request.name,)) for path, request, auth in walk_with_auth(collection) if auth == profile]
+
+
 def cmd_rm(args: argparse.Namespace) -> int:
     from tui_api.cli.diagnostics import info
     from tui_api.core.auth.kinds import kind_spec
@@ -262,6 +269,14 @@ def cmd_rm(args: argparse.Namespace) -> int:
     assert profile is not None
     removed = profiles.remove(args.profile, where)  # type: ignore[arg-type]
     info(f"removed auth profile '{args.profile}' from the {removed} profiles")
+    if profiles.collection is not None and profiles.find(args.profile) is None:
+        from tui_api.cli.diagnostics import warning
+
+        users = _users_of(profiles.collection, args.profile)
+        if users:  # `tui-api run` now stops at these with "profile not defined"
+            shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+            warning(f"{len(users)} request(s) still use '{args.profile}': {shown} "
+                    f"(set their auth, or recreate the profile with `tui-api auth set {args.profile}`)")
     if not args.keep_secrets and profiles.find(args.profile) is None:
         deleted = [spec.name for spec in kind_spec(profile.kind).secret_fields
                    if secrets.delete(args.profile, spec.name)]

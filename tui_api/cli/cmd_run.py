@@ -248,7 +248,8 @@ def _auth_problems(auth_provider, plan) -> list[str]:
         try:
             auth_provider(profile)
         except TuiApiError as exc:
-            problems.append(f"auth profile '{profile}': {exc}")
+            text = str(exc)  # most AuthErrors already start with "auth profile 'NAME'"
+            problems.append(text if text.startswith(f"auth profile '{profile}'") else f"auth profile '{profile}': {text}")
     return problems
 
 

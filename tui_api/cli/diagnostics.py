@@ -7,8 +7,10 @@ import sys
 import traceback
 
 
-def use_color(stream=sys.stderr) -> bool:
-    """Honour NO_COLOR (https://no-color.org) and only colour a terminal."""
+def use_color(stream=None) -> bool:
+    """Honour NO_COLOR (https://no-color.org) and only colour a terminal. The stream is looked up
+    per call: a default bound at import time would test a replaced (or closed) sys.stderr."""
+    stream = sys.stderr if stream is None else stream
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 

@@ -25,3 +25,40 @@ async def test_token_url_answering_other_json_is_not_called_a_refusal(demo_serve
     message = str(caught.value)
     assert "answered 200 without an access_token" in message and "refused" not in message
     assert "token_url" in message and "cs-value-1" not in message
+
+
+def test_rm_of_a_profile_requests_still_use_warns_with_their_names(tmp_path, monkeypatch, capsys):
+    """Removing a collection profile left requests pointing at nothing, in silence; the next
+    `tui-api run` then stopped with 'profile not defined'."""
+    from tui_api.cli import cmd_auth
+    from tui_api.cli.main import main
+    from tui_api.core.auth.secrets import SecretStore
+
+    monkeypatch.setattr(cmd_auth, "secret_store", SecretStore.in_memory)
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "version: 1\n"
+        "auth_profiles:\n  bear: {kind: bearer}\n  other: {kind: bearer}\n"
+        "requests:\n"
+        "  - {name: direct, url: 'http://127.0.0.1:1/a', auth: bear}\n"
+        "  - folder: inner\n    auth: bear\n    requests:\n"
+        "      - {name: inherited, url: 'http://127.0.0.1:1/b'}\n"
+        "      - {name: own, url: 'http://127.0.0.1:1/c', auth: other}\n")
+    assert main(["auth", "rm", "bear", "--collection", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "2 request(s) still use 'bear': direct, inner/inherited" in err, err
+    assert "own" not in err.split("still use")[1]
+
+
+def test_run_with_a_missing_secret_names_the_profile_once_per_line(tmp_path, monkeypatch, capsys):
+    from tui_api.cli.main import main
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("TUI_API_SECRET_BEAR_TOKEN", raising=False)
+    path = tmp_path / "c.yaml"
+    path.write_text("version: 1\nauth_profiles:\n  bear: {kind: bearer}\n"
+                    "requests:\n  - {name: a, url: 'http://127.0.0.1:1/a', auth: bear}\n")
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "TUI_API_SECRET_BEAR_TOKEN" in err
+    assert "auth profile 'bear': auth profile 'bear'" not in err, err
