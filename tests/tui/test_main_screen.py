@@ -9,7 +9,6 @@ import pytest
 
 from tui_api.demo.server import DemoServer
 from tui_api.tui.app import TuiApiApp
-from tui_api.tui.widgets.endpoint_tree import EndpointTree
 
 from .helpers import open_operation, settle
 

@@ -1,14 +1,12 @@
-"""The main screen: endpoint tree on the left; request editor above the response on the right.
+"""The main screen: endpoint and collection trees on the left; request editor above the response
+on the right.
 
-It owns the workers (load the spec, open an operation, send, save a body); each calls one core
-function and posts one message from `tui_api.tui.messages`.
+This file holds the layout, the spec side (load, validate, open an operation) and focus actions;
+sending lives in `main_send.py`, collections/environments/auth in `main_collection.py`. Each worker
+calls one core function and posts one message from `tui_api.tui.messages`.
 """
 
 from __future__ import annotations
-
-import asyncio
-import re
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -18,18 +16,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Select, Static, TabbedContent, TabPane
 
-from tui_api.core.collection.model import Request
 from tui_api.core.errors import TuiApiError
 from tui_api.core.spec.model import Operation
-from tui_api.tui.messages import BodySaved, ChecksDone, OperationLoaded, SendFinished, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
+from tui_api.tui.messages import OperationLoaded, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
 from tui_api.tui.screens.main_collection import CollectionMixin
+from tui_api.tui.screens.main_send import SendMixin
 from tui_api.tui.widgets.collection_tree import CollectionTree
 from tui_api.tui.widgets.endpoint_tree import EndpointTree
 from tui_api.tui.widgets.request_editor import RequestEditor
 from tui_api.tui.widgets.response_view import ResponseView
 
 
-class MainScreen(CollectionMixin, Screen[None]):
+class MainScreen(SendMixin, CollectionMixin, Screen[None]):
     BINDINGS = [
         Binding("ctrl+j,ctrl+enter", "send", "Send", id="send", priority=True),
         Binding("escape", "cancel_send", "Cancel send", id="cancel-send", priority=True),
@@ -232,82 +230,6 @@ class MainScreen(CollectionMixin, Screen[None]):
             return
         self.post_message(OperationLoaded(operation, detail, request))
 
-    @work(exclusive=True, group="send")
-    async def send_request(self, send_id: int, request: Request, folders: tuple[str, ...] = ()) -> None:
-        from tui_api.core.http.pipeline import SendOptions, execute
-
-        workspace = self.app.workspace
-        try:
-            profile = workspace.effective_auth(request, folders)
-            provider = workspace.auth_provider() if profile and profile != "none" else None
-            exchange = await execute(
-                request,
-                client=self.app.http_client,
-                variables=self.app.variables(),
-                auth_profile=profile,
-                auth_provider=provider,
-                base_dir=self.app.base_dir,
-                options=SendOptions(secret_headers=workspace.secret_headers(profile)),
-            )
-        except asyncio.CancelledError:
-            self.post_message(SendFinished(send_id, request, cancelled=True))
-            raise
-        except TuiApiError as exc:
-            self.post_message(SendFinished(send_id, request, error=str(exc)))
-            return
-        self.post_message(SendFinished(send_id, request, exchange=exchange))
-
-    @work(thread=True, group="history")
-    def append_history(self, request: Request, exchange: object, folders: tuple[str, ...]) -> None:
-        """Every send goes to the history file, redacted (the store masks what the profile marks secret)."""
-        workspace = self.app.workspace
-        try:
-            profile = workspace.effective_auth(request, folders)
-            headers: list[str] = []
-            params: list[str] = []
-            secrets: list[str] = []
-            if profile and profile != "none":
-                provider = workspace.auth_provider()
-                headers, params = provider.sensitive_names(profile)
-                secrets = provider.secret_values()
-            collection = workspace.collection
-            self.app.history_store.append(
-                request, exchange, sensitive_headers=headers, sensitive_params=params, secrets=secrets,
-                collection=collection.path if collection is not None else None,
-                environment=workspace.environment,
-            )
-        except Exception as exc:  # noqa: BLE001 - history must never break sending
-            self.app.call_from_thread(self.notify, f"history not written: {exc}", severity="warning")
-
-    @work(thread=True, exclusive=True, group="checks")
-    def run_request_checks(self, send_id: int, request: Request, exchange: object) -> None:
-        """The same checks and captures `tui-api run` applies, on this one response."""
-        from tui_api.core.runner.checks import BodyView, run_captures, run_checks
-
-        body = BodyView(exchange)
-        results = run_checks(request.expect, exchange, body=body, operation=request.operation)
-        captured, failures = run_captures(request.capture, exchange, body) if request.capture else ({}, [])
-        self.post_message(ChecksDone(send_id, [*results, *failures], captured))
-
-    @on(ChecksDone)
-    def _checks_done(self, message: ChecksDone) -> None:
-        if message.send_id != self._send_id:
-            return
-        for name, value in message.captured.items():
-            self.app.workspace.context.capture(name, value)
-        self.response.show_checks(message.results, message.captured)
-
-    @work(thread=True, group="save-body")
-    def save_body(self, path: str, body: bytes) -> None:
-        from tui_api.core.fileio import write_atomic
-
-        try:
-            write_atomic(Path(path).expanduser(), body)
-        except OSError as exc:
-            self.post_message(BodySaved(path, len(body), error=f"cannot write {path}: {exc.strerror or exc}"))
-            return
-        self.post_message(BodySaved(path, len(body)))
-
     # --- message handlers -----------------------------------------------------------------
     @on(SpecProgress)
     def _spec_progress(self, message: SpecProgress) -> None:
@@ -450,31 +372,6 @@ class MainScreen(CollectionMixin, Screen[None]):
         else:
             self.action_send()
 
-    @on(SendFinished)
-    def _send_finished(self, message: SendFinished) -> None:
-        if message.send_id != self._send_id:
-            return  # an older send that a newer one replaced
-        self._set_sending(False)
-        if message.cancelled:
-            self.response.show_cancelled()
-        elif message.error is not None:
-            self.response.show_error("NOT SENT", message.error)
-            self.notify(message.error, title="Request not sent", severity="error")
-        elif message.exchange is not None:
-            self.response.show_exchange(message.exchange)
-            folders = self._location.folders if self._location is not None else ()
-            self.append_history(message.request, message.exchange, folders)
-            request = message.request
-            if message.exchange.status is not None and (not request.expect.is_empty() or request.capture):
-                self.run_request_checks(message.send_id, request, message.exchange)
-
-    @on(BodySaved)
-    def _body_saved(self, message: BodySaved) -> None:
-        if message.error:
-            self.notify(message.error, title="Not saved", severity="error")
-        else:
-            self.notify(f"saved {message.size} bytes to {message.path}")
-
     # --- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_send":
@@ -482,31 +379,6 @@ class MainScreen(CollectionMixin, Screen[None]):
         if action == "show_warnings":
             return bool(self._warnings) or self._validating
         return True
-
-    def _set_sending(self, sending: bool) -> None:
-        self._sending = sending
-        self.editor.set_sending(sending)
-        self.refresh_bindings()
-
-    def action_send(self) -> None:
-        request = self.editor.current_request()
-        self._send_id += 1
-        self._set_sending(True)
-        self.response.start(request.method, request.url)
-        folders = self._location.folders if self._location is not None else ()
-        self.send_request(self._send_id, request, folders)
-
-    def action_cancel_send(self) -> None:
-        if not self._sending:
-            return
-        self.workers.cancel_group(self, "send")
-        # the worker posts SendFinished(cancelled=True); if it had not started yet, finish here
-        self.set_timer(0.5, self._cancel_fallback)
-
-    def _cancel_fallback(self) -> None:
-        if self._sending and not any(w.group == "send" and not w.is_finished for w in self.workers):
-            self._set_sending(False)
-            self.response.show_cancelled()
 
     def action_focus_filter(self) -> None:
         if self.query_one("#left").has_class("-hidden"):
@@ -531,67 +403,13 @@ class MainScreen(CollectionMixin, Screen[None]):
     def action_toggle_tree(self) -> None:
         self.query_one("#left").toggle_class("-hidden")
 
-    def action_show_history(self) -> None:
-        from tui_api.tui.screens.history import HistoryChoice, HistoryScreen
-
-        def chosen(choice: HistoryChoice | None) -> None:
-            if choice is None:
-                return
-            request = choice.entry.to_request()
-            if choice.action == "save":
-                if self.app.workspace.collection is None:
-                    self._ask_new_collection(request, from_editor=False)
-                else:
-                    self._ask_name(request, from_editor=False)
-                return
-
-            def load() -> None:
-                self._location = None
-                self._title_text = f"from history: {choice.entry.method} {choice.entry.url}"
-                self.editor.load(request, title=self._title_text)
-                self._refresh_auth_choices()
-                self._set_modified(False)
-
-            self.guard_unsaved(load)
-
-        self.app.push_screen(HistoryScreen(self.app.history_store), chosen)
-
     def action_show_warnings(self) -> None:
         from tui_api.tui.screens.warnings import WarningsScreen
 
         self.app.push_screen(WarningsScreen(self._warnings, pending=self._validating))
-
-    def action_save_body(self) -> None:
-        exchange = self.response.exchange
-        if exchange is None or exchange.status is None:
-            self.notify("no response body to save yet", severity="warning")
-            return
-        from tui_api.tui.screens.prompt import PromptScreen
-
-        suggested = suggest_filename(exchange.url, exchange.content_type, exchange.status)
-        body = exchange.body
-        hint = "enter saves (atomically), esc cancels"
-        if exchange.truncated:
-            hint = (f"only the first {len(body)} of {exchange.body_size} bytes were kept in memory; "
-                    "those are saved. " + hint)
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.save_body(path, body)
-
-        self.app.push_screen(PromptScreen("Save the response body to:", suggested, hint=hint), chosen)
 
     def reveal_operation(self, operation: Operation) -> None:
         """From the command palette: show it in the tree and open it."""
         self.query_one("#left").remove_class("-hidden")
         self.query_one("#left-tabs", TabbedContent).active = "tab-endpoints"
         self.tree.reveal(operation)
-
-
-def suggest_filename(url: str, content_type: str, status: int | None) -> str:
-    ext = {"json": "json", "xml": "xml", "html": "html", "plain": "txt", "yaml": "yaml", "csv": "csv"}
-    kind = content_type.split(";")[0].split("/")[-1].split("+")[-1].lower()
-    suffix = ext.get(kind, "bin")
-    last = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", last)[:40] or "response"
-    return f"{stem}-{status}.{suffix}"
