@@ -140,3 +140,28 @@ def test_request_option_verify_false_is_honoured_and_only_for_that_request(tmp_p
     assert "PASS  unverified" in out, out
     assert "ERR   verified" in out and "TLS certificate not trusted" in out, out
     assert code == 3
+
+
+def test_missing_body_files_stop_the_run_before_sending(tmp_path, demo_server, capsys):
+    """A body file that is not there made the request 'ERR not sent' mid-run (exit 3, as if the
+    server had failed); it is a collection problem: exit 2, listed with the others, nothing sent."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "real.txt").write_text("hi")
+    path = write(tmp_path, f"""\
+        version: 1
+        requests:
+          - {{name: ok, method: POST, url: "{demo_server.base_url}/echo", body: {{file: data/real.txt}}}}
+          - {{name: gone, method: POST, url: "{demo_server.base_url}/echo", body: {{file: data/gone.txt}}}}
+          - {{name: later, method: POST, url: "{demo_server.base_url}/echo", body: {{file: "{{{{f}}}}"}}}}
+          - name: upload
+            method: POST
+            url: "{demo_server.base_url}/echo"
+            body: {{multipart: {{a: x, up: {{file: nothere.bin}}}}}}
+        """)
+    code = main(["run", str(path), "--var", "f=data/real.txt"])
+    captured = capsys.readouterr()
+    assert code == 2, captured.out + captured.err
+    assert captured.out == ""  # nothing ran
+    assert f"request 'gone': body.file: {tmp_path / 'data' / 'gone.txt'} does not exist" in captured.err
+    assert f"request 'upload': multipart up: {tmp_path / 'nothere.bin'} does not exist" in captured.err
+    assert "'ok'" not in captured.err and "'later'" not in captured.err

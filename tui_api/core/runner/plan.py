@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tui_api.core.collection.model import Collection, Folder, Request
@@ -170,6 +171,29 @@ def _check_expect(where: str, request: Request, problems: list[str]) -> None:
             problems.append(f"{where}: capture {variable}: {problem}")
 
 
+def _check_files(where: str, request: Request, base_dir: Path | None, problems: list[str]) -> None:
+    """A body file that is not there is a collection problem (exit 2, nothing sent), not a
+    request that failed mid-run. Paths with {{variables}} are checked when sent."""
+    body = request.body
+    if body is None:
+        return
+    if body.kind == "file":
+        paths = [("body.file", str(body.value))]
+    elif body.kind == "multipart":
+        paths = [(f"multipart {part.name}", part.file) for part in body.value or [] if part.file]
+    else:
+        return
+    for label, raw in paths:
+        if not raw or names_in(raw):
+            continue
+        path = Path(raw).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if not path.is_file():
+            why = "is a directory" if path.is_dir() else "does not exist"
+            problems.append(f"{where}: {label}: {path} {why} (paths are relative to the collection file)")
+
+
 def _raw_of(variables: Mapping[str, str] | VariableContext) -> Callable[[str], str | None]:
     if isinstance(variables, VariableContext):
         def raw(name: str) -> str | None:
@@ -195,6 +219,7 @@ def build_plan(
     """`variables` holds every value known before the run (a VariableContext, or a mapping of
     plain values). `known_profiles` None skips the auth-profile check (no profile list)."""
     raw = _raw_of(variables)
+    base_dir = Path(collection.path).resolve().parent if collection.path else None
     chosen, problems = select(collection, folders or [], names or [])
     all_captures: dict[str, str] = {}
     for path, req, _ in walk_with_auth(collection):
@@ -223,6 +248,7 @@ def build_plan(
         if profiles is not None and auth is not None and auth not in profiles:
             problems.append(f"{where} uses auth profile '{auth}', which is not defined")
         _check_expect(where, request, problems)
+        _check_files(where, request, base_dir, problems)
         problems.extend(option_problems(request.options, f"{where} options", request=True))
         deps: set[int] = set()
         for name in uses:
