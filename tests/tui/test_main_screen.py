@@ -278,3 +278,33 @@ async def test_one_of_branch_can_be_picked_for_the_body(tmp_path: Path) -> None:
         variant.value = "1|"
         await settle(pilot)
         assert editor.current_request().body.value == {"bark": "woof"}
+
+
+INVALID_SPEC = """\
+openapi: 3.0.3
+info: {title: slightly invalid}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses: {"200": {description: ok}}
+"""
+
+
+async def test_validation_warnings_are_reachable(tmp_path: Path) -> None:
+    """A spec the validator rejects (no info.version) still opens; its findings are listed on ctrl+w."""
+    from tui_api.tui.screens.warnings import WarningsScreen
+
+    spec = tmp_path / "invalid.yaml"
+    spec.write_text(INVALID_SPEC, encoding="utf-8")
+    app = TuiApiApp(str(spec))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert [op.operation_id for op in screen.tree.operations] == ["listThings"]
+        assert any("version" in warning for warning in screen.warnings)
+        assert any("problem" in n.message for n in app._notifications)
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, WarningsScreen)
+        assert "version" in app.screen.query_one("#warnings-list").plain
