@@ -181,6 +181,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     from tui_api.core.runner.plan import build_plan
 
     plan = build_plan(collection, static, folders=args.folder, names=args.request, known_profiles=known_profiles)
+    plan.problems.extend(_spec_problems(collection, plan))
     if provider_error and any(p.auth for p in plan.requests):
         plan.problems.append(provider_error)
     elif auth_provider is not None and not plan.problems:
@@ -203,6 +204,21 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         overrides["timeouts"] = timeouts_for(args.timeout)
     options = RunOptions.from_collection(collection.options, **overrides)
     return _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers)
+
+
+def _spec_problems(collection, plan) -> list[str]:
+    """`schema: true` against a `spec:` file that is not there would skip every schema check
+    (shown only with --verbose) and pass: a typo in `spec:` must not turn checks off."""
+    spec = collection.spec
+    if not spec or "://" in spec or not any(p.request.expect.schema for p in plan.requests):
+        return []
+    path = Path(spec).expanduser()
+    if not path.is_absolute() and collection.path:
+        path = Path(collection.path).resolve().parent / path
+    if path.is_file():
+        return []
+    return [f"spec: {path} does not exist, and requests check 'schema: true' against it "
+            "(fix 'spec:' in the collection; it is relative to the collection file)"]
 
 
 def _collection_problems(exc, args: argparse.Namespace | None = None) -> ExitCode:

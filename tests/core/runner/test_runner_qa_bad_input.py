@@ -165,3 +165,26 @@ def test_missing_body_files_stop_the_run_before_sending(tmp_path, demo_server, c
     assert f"request 'gone': body.file: {tmp_path / 'data' / 'gone.txt'} does not exist" in captured.err
     assert f"request 'upload': multipart up: {tmp_path / 'nothere.bin'} does not exist" in captured.err
     assert "'ok'" not in captured.err and "'later'" not in captured.err
+
+
+def test_schema_checks_against_a_spec_file_that_is_not_there_stop_the_run(tmp_path, demo_server, capsys):
+    """A typo in `spec:` skipped every `schema: true` check (said only with --verbose) and the
+    run passed; now it is a problem before sending. Without schema checks it does not matter."""
+    text = f"""\
+        version: 1
+        spec: specs/petstore.yaml
+        requests:
+          - name: list
+            operation: GET /pets
+            url: "{demo_server.base_url}/pets"
+            expect: {{status: 200, schema: SCHEMA}}
+        """
+    path = write(tmp_path, text.replace("SCHEMA", "true"))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"spec: {tmp_path / 'specs' / 'petstore.yaml'} does not exist" in err, err
+    write(tmp_path, text.replace("SCHEMA", "false"))
+    assert main(["run", str(path)]) == 0, capsys.readouterr()
+    spec = demo_server.write_spec(tmp_path / "specs")
+    write(tmp_path, text.replace("SCHEMA", "true").replace("specs/petstore.yaml", f"specs/{spec.name}"))
+    assert main(["run", str(path)]) == 0, capsys.readouterr()
