@@ -56,3 +56,14 @@ def test_quoted_version_says_to_drop_the_quotes(tmp_path):
     with pytest.raises(CollectionError) as caught:
         load_collection(path)
     assert "without quotes" in str(caught.value) and ":1" in str(caught.value)
+
+
+def test_binary_curl_input_is_not_echoed_back():
+    from tui_api.core.collection.curl import import_curl
+    from tui_api.core.errors import UsageError
+
+    garbage = b"\x87\x1b[2J\x00\xffPNG".decode("utf-8", "surrogateescape")
+    with pytest.raises(UsageError) as caught:
+        import_curl(garbage)
+    assert "not text" in str(caught.value)
+    assert "\x1b" not in str(caught.value) and "\udc87" not in str(caught.value)

@@ -119,6 +119,9 @@ def import_curl(text: str, *, secrets: SecretsMode = "reference") -> CurlImport:
         raise UsageError("no cURL command given", hint="paste a command that starts with 'curl'")
     if not looks_like_curl(text):
         first = text.strip().split(None, 1)[0][:40]
+        if not first.isprintable():  # binary piped in: do not echo control bytes to the terminal
+            raise UsageError("this is not a cURL command (it is not text)",
+                             hint="paste a command that starts with 'curl', e.g. from the browser's 'Copy as cURL'")
         raise UsageError(f"this is not a cURL command (it starts with '{first}')",
                          hint="paste a command that starts with 'curl', e.g. from the browser's 'Copy as cURL'")
     args = split_command(_strip_preamble(text))
