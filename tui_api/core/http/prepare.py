@@ -90,6 +90,11 @@ def prepare_request(
             raise SendError(f"unsupported URL scheme '{url_obj.scheme}'", kind="usage", hint="use http:// or https://")
         if not url_obj.host:
             raise SendError(f"the URL '{url}' has no host", kind="usage")
+        if "%" in url_obj.host or any(c.isspace() for c in url_obj.host):
+            # httpx percent-encodes a space in the host; the DNS lookup of 'not%20a%20url' then
+            # fails three times (with retries) with a message about DNS, not about the URL
+            raise SendError(f"the URL '{url}' has an invalid host", kind="usage",
+                            hint="a host has no spaces; check the URL and its {{variables}}")
         if data is not None and not files:
             return httpx.Request(request.method.upper(), url_obj, headers=headers, data=dict_or_pairs(data))
         if files:
