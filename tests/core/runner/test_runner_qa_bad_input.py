@@ -188,3 +188,28 @@ def test_schema_checks_against_a_spec_file_that_is_not_there_stop_the_run(tmp_pa
     spec = demo_server.write_spec(tmp_path / "specs")
     write(tmp_path, text.replace("SCHEMA", "true").replace("specs/petstore.yaml", f"specs/{spec.name}"))
     assert main(["run", str(path)]) == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+def test_redirects_are_hops_not_retries_and_odd_answers_read_in_one_line(tmp_path, capsys, transport):
+    """A followed 302 showed as '2 attempts' and '1 retry' in the summary; an answer that is not
+    HTTP printed aiohttp's caret diagram; a body that is not the gzip it claims said 'body broke off'."""
+    from servers.oddities import OdditiesServer
+
+    with OdditiesServer() as server:
+        path = write(tmp_path, f"""\
+            version: 1
+            requests:
+              - {{name: hops, url: "{server.url('/redirect/3')}", expect: {{status: 200}}}}
+              - {{name: gzip, url: "{server.url('/bad-gzip')}"}}
+              - {{name: junk, url: "{server.url('/not-http')}", options: {{idempotency_key: false}}}}
+            """)
+        code = main(["run", str(path), "--retries", "0", "--transport", transport])
+    out = capsys.readouterr().out
+    lines = {line.split()[1]: line for line in out.splitlines() if line[:4] in ("PASS", "FAIL", "ERR ")}
+    assert lines["hops"].startswith("PASS") and "attempts" not in lines["hops"], out
+    assert "| 0 retries |" in out, out
+    assert "could not be decoded as Content-Encoding: gzip" in lines["gzip"], out
+    assert "not a valid HTTP response" in lines["junk"] or "illegal status line" in lines["junk"], out
+    assert "^" not in lines["junk"] and "\\n" not in lines["junk"], out
+    assert code == 3

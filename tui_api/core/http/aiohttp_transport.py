@@ -56,7 +56,11 @@ def _translated(request: httpx.Request) -> Iterator[None]:
     except aiohttp.ClientPayloadError as exc:
         raise httpx.RemoteProtocolError(f"incomplete body: {exc}", request=request) from exc
     except aiohttp.ClientResponseError as exc:
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+        # str(exc) is "400, message='<parser text with a caret diagram>', url=..."; the message's
+        # words are what the user needs ("Bad status line: Expected HTTP/ ... b'NOT HTTP'")
+        words = " ".join(str(exc.message or exc).split())
+        raise httpx.RemoteProtocolError(f"not a valid HTTP response ({words.rstrip(' ^')})",
+                                        request=request) from exc
     except (aiohttp.InvalidUrlClientError, aiohttp.NonHttpUrlClientError) as exc:
         raise httpx.UnsupportedProtocol(str(exc), request=request) from exc
     except aiohttp.ClientOSError as exc:

@@ -82,6 +82,12 @@ def make_client(
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """(kind, one line) for a transport failure, phrased for a user."""
+    kind, line = _describe(exc)
+    # aiohttp's parser errors span lines (a caret under the bad bytes): one line per result
+    return kind, " ".join(line.split())
+
+
+def _describe(exc: BaseException) -> tuple[str, str]:
     text = str(exc) or exc.__class__.__name__
     chain = _causes(exc)
     if isinstance(exc, httpx.ConnectError):
@@ -176,6 +182,11 @@ async def send_exchange(
                         piece = chunk if len(chunk) <= room else chunk[:room]
                         chunks.append(piece)
                         kept += len(piece)
+            except httpx.DecodingError as exc:  # Content-Encoding says gzip, the bytes are not
+                kind, line = describe_error(exc)
+                encoding = response.headers.get("content-encoding", "?")
+                exchange.error, exchange.error_kind = (
+                    f"the body could not be decoded as Content-Encoding: {encoding} ({line})", "protocol")
             except httpx.HTTPError as exc:
                 kind, line = describe_error(exc)
                 exchange.error, exchange.error_kind = f"body broke off after {size} bytes: {line}", kind

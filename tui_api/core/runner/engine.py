@@ -119,11 +119,13 @@ class RequestResult:
 
     @property
     def attempts(self) -> int:
-        return len(self.exchange.attempts) if self.exchange else 0
+        """Tries of this request: 1 + its retries. A followed redirect adds a hop to the attempt
+        log (numbered from 1 again), not a retry: `len(attempts)` counted a 302 as a retry."""
+        return 1 + self.retries if self.exchange else 0
 
     @property
     def retries(self) -> int:
-        return max(0, self.attempts - 1)
+        return sum(1 for attempt in self.exchange.attempts if attempt.number > 1) if self.exchange else 0
 
     @property
     def failed_checks(self) -> list[CheckResult]:
