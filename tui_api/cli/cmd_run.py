@@ -124,6 +124,24 @@ def parse_reports(items: list[str]) -> list[tuple[str, Path]]:
     return reports
 
 
+def _check_report_targets(reports: list[tuple[str, Path]], collection: str) -> None:
+    """A report written over the collection (`--report junit:c.yaml`) destroyed the user's
+    file, and two reports on one path lost the first: refuse both before anything runs."""
+    from tui_api.core.errors import UsageError
+
+    protected = Path(collection).expanduser().resolve()
+    seen: dict[Path, str] = {}
+    for kind, target in reports:
+        resolved = target.resolve()
+        if resolved == protected:
+            raise UsageError(f"--report {kind}:{target}: that is the collection file; it would be overwritten",
+                             hint="write the report to another path, e.g. --report junit:report.xml")
+        if resolved in seen:
+            raise UsageError(f"--report {kind}:{target}: the {seen[resolved]} report goes to the same file",
+                             hint="give each report its own path")
+        seen[resolved] = kind
+
+
 def _unwritable(target: Path) -> str | None:
     if target.is_dir():
         return "it is a directory"
@@ -157,6 +175,7 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         cli_vars = parse_vars(args.var)
         rate = parse_rate(args.rate)
         reports = parse_reports(args.report)
+        _check_report_targets(reports, args.collection)
     except UsageError as exc:
         return _fail(str(exc), args, exc)
 

@@ -213,3 +213,20 @@ def test_redirects_are_hops_not_retries_and_odd_answers_read_in_one_line(tmp_pat
     assert "not a valid HTTP response" in lines["junk"] or "illegal status line" in lines["junk"], out
     assert "^" not in lines["junk"] and "\\n" not in lines["junk"], out
     assert code == 3
+
+
+def test_a_report_never_overwrites_the_collection_or_another_report(tmp_path, demo_server, monkeypatch, capsys):
+    path = write(tmp_path, f"""\
+        version: 1
+        requests:
+          - {{name: a, url: "{demo_server.base_url}/pets"}}
+        """)
+    before = path.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(path), "--report", "junit:./c.yaml"]) == 2
+    captured = capsys.readouterr()
+    assert "that is the collection file" in captured.err and captured.out == ""
+    assert path.read_bytes() == before
+    assert main(["run", str(path), "--report", "junit:r.out", "--report", f"json:{tmp_path / 'r.out'}"]) == 2
+    assert "the junit report goes to the same file" in capsys.readouterr().err
+    assert not (tmp_path / "r.out").exists()
