@@ -84,13 +84,37 @@ class HistoryEntry:
 
     @classmethod
     def from_json(cls, line: str) -> HistoryEntry | None:
+        """None for a torn or foreign line: a line that parses as JSON but holds a number, a
+        list or fields of the wrong type would otherwise break whoever lists the history."""
         try:
             data = json.loads(line)
+            if not isinstance(data, dict) or not _well_typed(data):
+                return None
             data.pop("v", None)
-            data["request_headers"] = [tuple(pair) for pair in data.get("request_headers") or []]
+            data["request_headers"] = [tuple(pair) for pair in data.get("request_headers") or []
+                                       if isinstance(pair, list) and len(pair) == 2]
             return cls(**data)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
             return None
+
+
+_NUMBER = (int, float)
+_FIELD_TYPES: dict[str, Any] = {
+    "id": str, "timestamp": _NUMBER, "request": dict, "method": str, "url": str,
+    "request_headers": list, "status": (int, type(None)), "reason": str, "elapsed_ms": _NUMBER,
+    "size": int, "content_type": str, "correlation_id": (str, type(None)), "error": (str, type(None)),
+    "collection": (str, type(None)), "environment": (str, type(None)),
+}
+_REQUIRED = ("id", "timestamp", "request", "method", "url")
+
+
+def _well_typed(data: dict[str, Any]) -> bool:
+    if any(key not in data for key in _REQUIRED):
+        return False
+    for key, kind in _FIELD_TYPES.items():
+        if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
+            return False
+    return True
 
 
 class HistoryStore:

@@ -67,3 +67,23 @@ def test_binary_curl_input_is_not_echoed_back():
         import_curl(garbage)
     assert "not text" in str(caught.value)
     assert "\x1b" not in str(caught.value) and "\udc87" not in str(caught.value)
+
+
+def test_history_skips_lines_that_are_json_but_not_entries(tmp_path):
+    """`5`, `null`, `"s"` or an entry with a text timestamp raised AttributeError from
+    entries() (the history screen catches only OSError) or broke the list's time formatting."""
+    from tui_api.core.history import HistoryStore
+
+    path = tmp_path / "history.jsonl"
+    good = ('{"id":"b","timestamp":1,"request":{"name":"n","url":"http://x"},'
+            '"method":"GET","url":"http://x","status":200}')
+    path.write_text("\n".join([
+        "5", "null", '"s"', "[1]", '{"id": 1}',
+        '{"id":"a","timestamp":"yesterday","request":{},"method":"GET","url":"u"}',
+        '{"id":"c","timestamp":1,"request":"x","method":"GET","url":"u"}',
+        good, '{"id":"torn", "timest']) + "\n")
+    store = HistoryStore(path)
+    entries = store.entries()
+    assert [entry.id for entry in entries] == ["b"]
+    assert "200" in entries[0].summary() and entries[0].to_request().url == "http://x"
+    assert store.search("x")[0].id == "b"
