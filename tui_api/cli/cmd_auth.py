@@ -139,8 +139,8 @@ def _find(profiles: ProfileStore, name: str, collection_file: str | None):
     try:
         return profiles.get(name)
     except AuthError as exc:
-        if collection_file:
-            raise
+        if collection_file or not exc.message.startswith("no auth profile"):
+            raise  # a broken profile keeps its own hint
         raise AuthError(exc.message, hint="a collection's profile needs --collection FILE; "
                         f"or create it with `tui-api auth set {name} --kind KIND`") from exc
 

@@ -62,3 +62,26 @@ def test_run_with_a_missing_secret_names_the_profile_once_per_line(tmp_path, mon
     err = capsys.readouterr().err
     assert "TUI_API_SECRET_BEAR_TOKEN" in err
     assert "auth profile 'bear': auth profile 'bear'" not in err, err
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x81\xff\x00binary", "not a text file"),
+    (b"version: 1\nprofiles:\n  a: {kind: wrongkind}\n", "auth profile 'a' in "),
+])
+def test_a_broken_personal_profiles_file_is_one_line_naming_it(monkeypatch, capsys, content, expected):
+    """A binary file was an 'unexpected error: UnicodeDecodeError'; an unknown kind did not say
+    which profile or file, and `auth test` then suggested --collection, which cannot help."""
+    from tui_api.cli import cmd_auth
+    from tui_api.cli.main import main
+    from tui_api.core.auth.profiles import personal_path
+    from tui_api.core.auth.secrets import SecretStore
+
+    monkeypatch.setattr(cmd_auth, "secret_store", SecretStore.in_memory)
+    path = personal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    for argv in (["auth", "list"], ["auth", "test", "a"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert expected in err and str(path) in err, err
+        assert "unexpected error" not in err and "--collection" not in err, err

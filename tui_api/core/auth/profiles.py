@@ -88,6 +88,9 @@ def profile_from_mapping(name: str, data: Any, origin: Origin = "personal", wher
     kind = data.get("kind")
     if not kind:
         raise AuthError(f"auth profile '{name}'{place} has no 'kind'", hint=f"use one of: {', '.join(KINDS)}")
+    if str(kind) not in KINDS:  # say which profile in which file, not just the kind
+        raise AuthError(f"auth profile '{name}'{place} has an unknown kind '{kind}'",
+                        hint=f"use one of: {', '.join(KINDS)}")
     spec = kind_spec(str(kind))
     fields: dict[str, str] = {}
     for key, value in data.items():
@@ -119,6 +122,9 @@ def load_personal(path: Path | None = None) -> dict[str, AuthProfile]:
         return {}
     except OSError as exc:
         raise AuthError(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise AuthError(f"{path}: not a text file (byte {exc.start} is not UTF-8)",
+                        hint="fix the file or delete it; it holds no secrets") from exc
     import yaml
 
     try:
