@@ -230,3 +230,24 @@ def test_a_report_never_overwrites_the_collection_or_another_report(tmp_path, de
     assert main(["run", str(path), "--report", "junit:r.out", "--report", f"json:{tmp_path / 'r.out'}"]) == 2
     assert "the junit report goes to the same file" in capsys.readouterr().err
     assert not (tmp_path / "r.out").exists()
+
+
+def test_variable_cycles_and_unset_env_variables_are_found_before_sending(tmp_path, demo_server, monkeypatch, capsys):
+    """A definition loop made the request 'SKIP not sent' mid-run with exit 1 (as if a check had
+    failed); an unset {{$env.X}} advised `--var $env.X=VALUE`, which does not set it."""
+    monkeypatch.delenv("TUI_API_QA_UNSET", raising=False)
+    path = write(tmp_path, f"""\
+        version: 1
+        variables: {{a: "{{{{b}}}}", b: "x{{{{a}}}}", fine: "{{{{base}}}}", base: "{demo_server.base_url}"}}
+        requests:
+          - {{name: loop, url: "{{{{fine}}}}/pets?x={{{{a}}}}"}}
+          - {{name: env, url: "{{{{fine}}}}/pets?k={{{{$env.TUI_API_QA_UNSET}}}}"}}
+        """)
+    code = main(["run", str(path)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "", captured.out + captured.err
+    assert "request 'loop': variable 'a' refers to itself: a -> b -> a" in captured.err
+    assert "the environment variable TUI_API_QA_UNSET is not set" in captured.err
+    assert "--var $env" not in captured.err
+    monkeypatch.setenv("TUI_API_QA_UNSET", "1")
+    assert main(["run", str(path), "--var", "a=1"]) == 0, capsys.readouterr()

@@ -111,6 +111,31 @@ def _expand(names: set[str], raw: Callable[[str], str | None]) -> set[str]:
     return result
 
 
+def _cycle(start: str, raw: Callable[[str], str | None]) -> list[str]:
+    """The names of a definition loop through `start` (a: "{{b}}", b: "{{a}}"), or [].
+    Captured values are not known yet and are not followed."""
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(name: str) -> list[str]:
+        if name in on_path:
+            return path[path.index(name):] if name == start else []
+        value = raw(name)
+        if value is None:
+            return []
+        path.append(name)
+        on_path.add(name)
+        for inner in names_in(str(value)):
+            found = visit(inner)
+            if found:
+                return found
+        path.pop()
+        on_path.discard(name)
+        return []
+
+    return visit(start)
+
+
 def _matches(label: tuple[str, ...], wanted: str) -> bool:
     """`--folder users` matches a folder named users at any depth; `a/b` matches that path."""
     parts = tuple(p for p in wanted.strip("/").split("/") if p)
@@ -231,12 +256,24 @@ def build_plan(
     last_writer: dict[str, int] = {}
     readers: dict[str, set[int]] = {}
     resources = ResourceOrder()
+    reported_cycles: set[str] = set()
     for index, (path, request, auth) in enumerate(chosen):
         where = f"request '{'/'.join(path + (request.name,))}'"
         uses = _expand(variables_used(request), raw)
         captures = frozenset(request.capture)
         for name in sorted(uses):
-            if name in last_writer or raw(name) is not None:
+            if name in last_writer:
+                continue
+            if raw(name) is not None:
+                loop = _cycle(name, raw)
+                if loop and name not in reported_cycles:
+                    reported_cycles.update(loop)
+                    problems.append(f"{where}: variable '{name}' refers to itself: {' -> '.join(loop + [loop[0]])} "
+                                    "(break the cycle in its definition)")
+                continue
+            if name.startswith("$env."):
+                problems.append(f"{where} uses {{{{{name}}}}}, but the environment variable {name[5:]} is not set "
+                                f"(export {name[5:]}=VALUE before the run)")
                 continue
             source = all_captures.get(name)
             if source:
