@@ -166,3 +166,46 @@ def test_absolute_url_ref_from_a_local_file(tmp_path: Path, spec_server: str) ->
     assert detail.problems == []
     assert detail.request_body is not None
     assert detail.request_body.example == {"description": 0, "id": 0, "name": "string", "tag": "string"}
+
+
+def test_binary_file_is_named_as_binary_in_one_line(tmp_path: Path) -> None:
+    blob = tmp_path / "spec.yaml"
+    blob.write_bytes(bytes(range(256)) * 8)  # starts with NUL, mostly not UTF-8
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(blob))
+    message = str(caught.value)
+    assert "spec.yaml: this is a binary file, not an OpenAPI or Swagger spec" in message
+    assert "\n" not in message and "<byte string>" not in message
+
+
+def test_text_in_another_encoding_points_at_the_byte(tmp_path: Path) -> None:
+    spec = tmp_path / "latin1.yaml"
+    spec.write_bytes("openapi: 3.0.0\ninfo: {title: caf\xe9, version: '1'}\npaths: {}\n".encode("latin-1"))
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(spec))
+    assert "latin1.yaml:2:18: not UTF-8 text (byte 0xe9)" in str(caught.value)
+    assert "save the file as UTF-8" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_tab_indentation_is_named() -> None:
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(BROKEN / "tab-indent.yaml"))
+    assert "tab-indent.yaml:3:1: invalid YAML" in str(caught.value)
+    assert "YAML does not allow tabs for indentation" in str(caught.value)
+
+
+def test_a_path_written_twice_is_a_warning_not_a_silent_loss() -> None:
+    """YAML keeps the last of two equal keys: the first /pets's GET is gone, so say so (with the
+    line), and do not count a `<<` merge that an own key overrides as a duplicate."""
+    doc = open_spec(str(BROKEN / "duplicate-path.yaml"))
+    assert [op.key for op in doc.operations] == ["POST /pets"]
+    duplicates = [w for w in doc.warnings if "written twice" in w]
+    assert len(duplicates) == 1
+    assert "duplicate-path.yaml:12: key '/pets' is written twice" in duplicates[0]
+    # the warning survives a warm (cached) open
+    from tui_api.core.spec import cache
+
+    cache.flush()
+    again = open_spec(str(BROKEN / "duplicate-path.yaml"))
+    assert any("written twice" in w for w in again.warnings)

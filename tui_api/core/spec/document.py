@@ -302,12 +302,15 @@ class _Hashing:
 
 
 def _parse_and_index(data: bytes, name: str, report: Progress) -> tuple[Any, SpecIndex, Resolver]:
-    document = parse_bytes(data, name)
+    parse_warnings: list[str] = []
+    document = parse_bytes(data, name, parse_warnings)
     _settle(document)
     report("indexing", 0.8)
     spec_version = check_kind(document, name)
     resolver = Resolver(name, document)
-    return document, build_index(document, name, spec_version, resolver), resolver
+    index = build_index(document, name, spec_version, resolver)
+    index.warnings[:0] = parse_warnings
+    return document, index, resolver
 
 
 def _file_stamp(name: str) -> tuple[int, int, int] | None:

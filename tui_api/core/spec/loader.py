@@ -28,17 +28,31 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SpecYamlLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader with string keys and timestamps kept as text (see module docstring)."""
+    """Safe loader with string keys and timestamps kept as text (see module docstring). Records
+    duplicate keys: YAML keeps the last one silently, and a path written twice loses the
+    operations of the first (the user must hear of it)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []  # (key, line)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+        own = len(node.value)
         if isinstance(node, MappingNode):
+            own -= sum(1 for key_node, _ in node.value if key_node.tag == "tag:yaml.org,2002:merge")
             self.flatten_mapping(node)
+        first_own = len(node.value) - own  # `<<` merged keys come first; own keys may override them
         mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        seen: set[Any] = set()
+        for position, (key_node, value_node) in enumerate(node.value):
             if isinstance(key_node, ScalarNode):
                 key: Any = key_node.value
             else:
                 key = str(self.construct_object(key_node, deep=True))
+            if position >= first_own:
+                if key in seen:
+                    self.duplicates.append((str(key), key_node.start_mark.line + 1))
+                seen.add(key)
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -108,8 +122,9 @@ def _fetch(url: str, *, timeout: float) -> bytes:
     return response.content
 
 
-def parse_bytes(data: bytes, source: str) -> Any:
-    """Parse JSON or YAML (decided by content, not by file name). Syntax errors carry line:column."""
+def parse_bytes(data: bytes, source: str, warnings: list[str] | None = None) -> Any:
+    """Parse JSON or YAML (decided by content, not by file name). Syntax errors carry line:column.
+    What parses but loses data (a YAML key written twice) is added to `warnings`."""
     head = data[:512].lstrip()
     if head.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -120,7 +135,7 @@ def parse_bytes(data: bytes, source: str) -> Any:
         except orjson.JSONDecodeError as exc:
             if not source.lower().endswith(".json"):
                 try:
-                    return _load_yaml(data, source)  # a .yaml file in YAML flow style
+                    return _load_yaml(data, source, warnings)  # a .yaml file in YAML flow style
                 except SpecError:
                     pass
             raise SpecError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno,
@@ -129,28 +144,82 @@ def parse_bytes(data: bytes, source: str) -> Any:
         raise _not_a_spec("an HTML page", source)
     if head.startswith(b"<"):
         raise _not_a_spec("an XML document", source)
-    return _load_yaml(data, source)
+    return _load_yaml(data, source, warnings)
 
 
-def _load_yaml(data: bytes, source: str) -> Any:
+def _load_yaml(data: bytes, source: str, warnings: list[str] | None = None) -> Any:
+    loader = SpecYamlLoader(data)
     try:
-        return yaml.load(data, Loader=SpecYamlLoader)  # noqa: S506 - a safe loader subclass
+        document = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, data, source) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
+        if mark is not None and _char_at(data, mark.line, mark.column) == "\t":
+            problem += "; YAML does not allow tabs for indentation"
         raise SpecError(
-            f"invalid YAML: {problem}",
+            f"invalid YAML: {_one_line(problem)}",
             source=source,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint="fix the YAML syntax",
+            hint="fix the YAML syntax" if "tabs" not in problem else "indent with spaces",
         ) from exc
     except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {exc}", source=source) from exc
+        raise SpecError(f"invalid YAML: {_one_line(str(exc))}", source=source) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise SpecError(f"not a text file: {exc}", source=source) from exc
+    finally:
+        loader.dispose()
+    if warnings is not None:
+        for key, line in loader.duplicates:
+            warnings.append(f"{source}:{line}: key '{key}' is written twice in the same mapping; "
+                            "only the last one is read (merge the two)")
+    return document
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _char_at(data: bytes, line: int, column: int) -> str:
+    try:
+        text_line = data.decode("utf-8", "replace").split("\n")[line]
+        return text_line[column] if column < len(text_line) else ""
+    except IndexError:
+        return ""
+
+
+def _reader_error(exc: Any, data: bytes, source: str) -> SpecError:
+    """PyYAML's reader rejects bytes that are not UTF-8 text. Say whether the file is binary or
+    text in another encoding, and where, rather than quoting "<byte string>, position N"."""
+    sample = data[:4096]
+    bad = sample.decode("utf-8", "replace").count("\ufffd") + sample.count(b"\x00")
+    if bad > max(2, len(sample) // 50):
+        return SpecError("this is a binary file, not an OpenAPI or Swagger spec", source=source,
+                         hint="give the spec's YAML or JSON file")
+    position = getattr(exc, "position", None)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as decode_error:
+        position = decode_error.start  # PyYAML points past the bad byte
+    line = column = None
+    if isinstance(position, int) and 0 <= position <= len(data):
+        before = data[:position]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+    reason = str(getattr(exc, "reason", "") or "unreadable character")
+    if "utf-8" in reason.lower() or "octet" in reason.lower():
+        byte = data[position] if isinstance(position, int) and position < len(data) else None
+        found = f" (byte 0x{byte:02x})" if byte is not None else ""
+        return SpecError(f"not UTF-8 text{found}", source=source, line=line, column=column,
+                         hint="save the file as UTF-8")
+    character = getattr(exc, "character", None)
+    code = f" U+{character:04X}" if isinstance(character, int) else ""
+    return SpecError(f"invalid YAML: character{code} is not allowed ({reason})", source=source, line=line,
+                     column=column, hint="remove it or quote it")
 
 
 def _looks_like_html(head: bytes) -> bool:
