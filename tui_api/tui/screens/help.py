@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 TIPS = [
     ("Move focus", "tab / shift+tab, or click"),
-    ("Filter endpoints", "/ then type; enter or ↓ jumps into the tree; esc clears"),
+    ("Filter endpoints", "/ then type; enter opens the first match, ↓ moves into the tree; esc clears"),
     ("Open an operation", "enter or click on a leaf: fills the editor and the Docs tab"),
     ("Send", "ctrl+j (ctrl+enter where the terminal reports it), enter in the URL bar, or the Send button"),
     ("Cancel a send", "esc while the spinner runs"),

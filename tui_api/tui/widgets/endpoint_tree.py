@@ -259,7 +259,7 @@ class EndpointTree(Vertical):
 
     @on(Input.Submitted, "#endpoint-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter: jump into the tree on the first match."""
+        """Enter in the filter opens the first match and moves into the tree (↓ only moves)."""
         event.stop()
         if self._timer is not None:
             self._timer.stop()
@@ -270,6 +270,7 @@ class EndpointTree(Vertical):
             node = tree.get_node_at_line(line)
             if node is not None and isinstance(node.data, Operation):
                 tree.cursor_line = line
+                self.post_message(self.OperationSelected(self, node.data))
                 break
 
     @on(Tree.NodeSelected, "#endpoint-tree")
