@@ -33,11 +33,51 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+class _PipeSafe:
+    """stdout that may be closed by its reader (`tui-api run c.yaml | head`): the run goes on
+    and its reports are written; only the printing stops. Writes after the pipe broke are
+    dropped, and the file descriptor is pointed at /dev/null so the interpreter's final flush
+    does not complain either."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.gone = False
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    def _broken(self) -> None:
+        self.gone = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def write(self, text: str) -> int:
+        if self.gone:
+            return len(text)
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._broken()
+            return len(text)
+
+    def flush(self) -> None:
+        if self.gone:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._broken()
+
+
 class RunPrinter:
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False, verbose: bool = False,
                  color: bool | None = None, live: bool | None = None,
                  secrets: Callable[[], Iterable[str]] | None = None) -> None:
-        self.stream = stream or sys.stdout
+        self.stream = _PipeSafe(stream or sys.stdout)
         # literal secret values to mask (asked per result: an OAuth token or a capture may appear
         # mid-run); a failed check quotes the body, which may echo a token or an API key
         self.secrets = secrets

@@ -251,3 +251,27 @@ def test_variable_cycles_and_unset_env_variables_are_found_before_sending(tmp_pa
     assert "--var $env" not in captured.err
     monkeypatch.setenv("TUI_API_QA_UNSET", "1")
     assert main(["run", str(path), "--var", "a=1"]) == 0, capsys.readouterr()
+
+
+def test_stdout_closed_by_its_reader_still_writes_the_reports(tmp_path, demo_server):
+    """`tui-api run c.yaml | head -1`: the next line raised BrokenPipeError, reported as an
+    'unexpected error', and the JUnit report was never written."""
+    import os
+    import subprocess
+    import sys
+
+    items = "\n".join(f'  - {{name: r{i}, url: "{demo_server.base_url}/pets"}}' for i in range(40))
+    path = write(tmp_path, f'version: 1\nrequests:\n  - {{name: slow, url: "{demo_server.base_url}/delay?ms=400"}}\n'
+                 + items + "\n")
+    report = tmp_path / "junit.xml"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    proc = subprocess.Popen([sys.executable, "-m", "tui_api", "run", str(path), "--report", f"junit:{report}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away while the slow request is in flight
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert b"41 requests" in first
+    assert "unexpected error" not in err and "BrokenPipe" not in err, err
+    assert report.read_text().count("<testcase ") == 41
