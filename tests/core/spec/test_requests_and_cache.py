@@ -209,3 +209,65 @@ def test_cli_spec_never_imports_textual(tmp_path: Path) -> None:
     env = {**os.environ, "TUI_API_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.stderr.strip().splitlines()[-1] == "False False 0"
+
+
+ENCODINGS = str(FIXTURES / "form-encoding.yaml")
+
+
+def test_form_body_follows_its_encoding_styles() -> None:
+    """The requestBody `encoding` decides how each form field is written: deepObject brackets
+    (what Stripe's spec asks for), form with and without explode, pipeDelimited; a field without
+    an encoding entry keeps the defaults (arrays repeat, objects as JSON)."""
+    request = open_spec(ENCODINGS).build_request("POST /customers")
+    assert request.body is not None and request.body.kind == "form"
+    assert request.body.value == [
+        ("email", "user@example.com"),
+        ("address[city]", "Paris"), ("address[lines][0]", "a"), ("address[lines][1]", "b"),
+        ("expand[0]", "sources"), ("expand[1]", "tax"),
+        ("tags", "x,y"),
+        ("colours", "red|blue"),
+        ("point", "x,1,y,2"),
+        ("a", "A"),
+        ("meta", '{"k":"v"}'),
+    ]
+
+
+def test_multipart_encoding_content_type_and_style() -> None:
+    request = open_spec(ENCODINGS).build_request("POST /files")
+    assert request.body is not None and request.body.kind == "multipart"
+    assert request.body.value == [
+        MultipartPart(name="file", file="", content_type="image/png"),
+        MultipartPart(name="link[create]", value="true"),
+        MultipartPart(name="meta", value='{"k":"v"}'),
+    ]
+
+
+def test_stripe_form_bodies_use_brackets_and_gets_carry_no_empty_body(specs_dir: Path) -> None:
+    doc = open_spec(str(specs_dir / "stripe-spec3-2022-04.json"))
+    create = doc.build_request("POST /v1/customers")
+    assert create.body is not None and create.body.kind == "form"
+    names = [name for name, _ in create.body.value]
+    assert "address[city]" in names and "expand[0]" in names
+    assert not any(value.startswith("{") for _, value in create.body.value)  # no JSON inside a form
+    assert doc.build_request("GET /v1/customers/{customer}").body is None
+    assert open_spec(ENCODINGS).build_request("GET /customers").body is None
+
+
+def test_swagger_form_data_array_follows_collection_format(tmp_path: Path) -> None:
+    spec = tmp_path / "swagger-form.yaml"
+    spec.write_text(
+        "swagger: '2.0'\n"
+        "info: {title: form arrays, version: '1'}\n"
+        "consumes: [application/x-www-form-urlencoded]\n"
+        "paths:\n"
+        "  /tags:\n"
+        "    post:\n"
+        "      parameters:\n"
+        "        - {name: csv, in: formData, type: array, items: {type: string}, default: [a, b], required: true}\n"
+        "        - {name: multi, in: formData, type: array, items: {type: string}, default: [c, d],"
+        " collectionFormat: multi, required: true}\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    request = open_spec(str(spec)).build_request("POST /tags")
+    assert request.body is not None and request.body.kind == "form"
+    assert request.body.value == [("csv", "a,b"), ("multi", "c"), ("multi", "d")]

@@ -22,7 +22,7 @@ from typing import Any
 from tui_api.core import paths
 from tui_api.core.fileio import write_atomic
 
-CACHE_FORMAT = 4  # bump when SpecIndex or the model changes shape
+CACHE_FORMAT = 5  # bump when SpecIndex or the model changes shape
 
 
 def content_hash(data: bytes) -> str:

@@ -198,7 +198,14 @@ def _openapi_body(body: Any) -> RequestBodyInfo | None:
         description=str(body.get("description") or ""),
         schema=schema,
         example=example_for_media(media, mode="request"),
+        encoding=_encoding(media.get("encoding")),
     )
+
+
+def _encoding(raw: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(name): entry for name, entry in raw.items() if isinstance(entry, dict)}
 
 
 def _swagger_body(body_params: list[dict[str, Any]], form_params: list[dict[str, Any]],
@@ -220,8 +227,12 @@ def _swagger_body(body_params: list[dict[str, Any]], form_params: list[dict[str,
         chosen = MULTIPART if has_file and MULTIPART in types else types[0]
         properties: dict[str, Any] = {}
         required: list[str] = []
+        encoding: dict[str, dict[str, Any]] = {}
         for param in form_params:
             prop = {k: param[k] for k in SWAGGER_SCHEMA_KEYS if k in param}
+            if prop.get("type") == "array":  # collectionFormat (default csv) as an Encoding object
+                style, explode = COLLECTION_FORMATS.get(str(param.get("collectionFormat", "csv")), ("form", False))
+                encoding[str(param["name"])] = {"style": style, "explode": explode}
             if prop.get("type") == "file":
                 prop = {"type": "string", "format": "binary"}
             if param.get("description"):
@@ -233,7 +244,7 @@ def _swagger_body(body_params: list[dict[str, Any]], form_params: list[dict[str,
         if required:
             schema["required"] = required
         return RequestBodyInfo(content_type=chosen, content_types=types, required=bool(required), schema=schema,
-                               example=example_for_schema(schema, mode="request"))
+                               example=example_for_schema(schema, mode="request"), encoding=encoding)
     return None
 
 

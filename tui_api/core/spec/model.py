@@ -75,6 +75,9 @@ class RequestBodyInfo:
     description: str = ""
     schema: dict[str, Any] = field(default_factory=dict)  # resolved; cycles marked with "x-circular-ref"
     example: Any = None
+    # Form and multipart only: property name -> OpenAPI Encoding object (style, explode,
+    # contentType). Stripe's `address: {style: deepObject}` means address[city]=..., not JSON.
+    encoding: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -71,15 +71,17 @@ def build_request(detail: OperationDetail, *, server_url: str | None = None, as_
         headers.append(("Cookie", "; ".join(cookies)))
     body = None
     info = detail.request_body
+    if info is not None and _empty_optional_body(op.method, info):
+        info = None  # Stripe declares an empty form body on its GETs: sending one would be odd
     if info is not None and info.content_types:
         if branches:
             info = replace(info, example=example_for_schema(info.schema, mode="request", branches=branches))
         content_type = info.content_type
         base_type = content_type.split(";", 1)[0].strip().lower()
         if base_type == FORM:
-            body = Body("form", _form_pairs(info.example))
+            body = Body("form", _form_pairs(info.example, info.encoding))
         elif base_type == MULTIPART:
-            body = Body("multipart", _multipart_parts(info.example, info.schema))
+            body = Body("multipart", _multipart_parts(info.example, info.schema, info.encoding))
         elif is_json_type(content_type):
             body = Body("json", info.example if info.example is not None else {})
             if base_type != "application/json" and base_type != "*/*":
@@ -103,6 +105,11 @@ def build_request(detail: OperationDetail, *, server_url: str | None = None, as_
         description=description.strip(),
         operation=op.key,
     )
+
+
+def _empty_optional_body(method: str, info: Any) -> bool:
+    return (method in ("GET", "HEAD", "DELETE", "OPTIONS") and not info.required
+            and info.example in (None, {}, []) and not (info.schema or {}).get("properties"))
 
 
 def _join(base: str, path: str) -> str:
@@ -187,27 +194,75 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _form_pairs(example: Any) -> Pairs:
+def _form_pairs(example: Any, encoding: dict[str, dict[str, Any]] | None = None) -> Pairs:
+    """Form fields as the body's `encoding` says (style form/deepObject/spaceDelimited/
+    pipeDelimited, explode). A property without an encoding entry: arrays repeat the name (form,
+    explode), objects are sent as JSON (the Encoding object's default content type for objects)."""
     if not isinstance(example, dict):
         return []
     pairs: Pairs = []
     for key, value in example.items():
-        if isinstance(value, list):
-            pairs.extend((str(key), _text(v)) for v in value)
-        else:
-            pairs.append((str(key), _text(value)))
+        pairs.extend(_encoded_field(str(key), value, (encoding or {}).get(str(key))))
     return pairs
 
 
-def _multipart_parts(example: Any, schema: dict[str, Any]) -> list[MultipartPart]:
+def _encoded_field(name: str, value: Any, encoding: dict[str, Any] | None) -> Pairs:
+    style = str(encoding.get("style") or "form") if encoding else None
+    explode = encoding.get("explode", style == "form") if encoding else True
+    if isinstance(value, dict):
+        if style == "deepObject":
+            return _deep_object(name, value)
+        if style == "form" and explode:
+            return [(str(k), _text(v)) for k, v in value.items()]
+        if style is not None:
+            return [(name, ",".join(f"{k},{_text(v)}" for k, v in value.items()))]
+        return [(name, _text(value))]
+    if isinstance(value, list):
+        if style == "deepObject":
+            return _deep_object(name, value)
+        if style is None or (style == "form" and explode):
+            return [(name, _text(v)) for v in value]
+        sep = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}.get(style, ",")
+        return [(name, sep.join(_text(v) for v in value))]
+    return [(name, _text(value))]
+
+
+def _deep_object(prefix: str, value: Any, depth: int = 0) -> Pairs:
+    """address[city]=Paris, items[0][price]=x: the bracket convention deepObject means (and what
+    Stripe, Rails and PHP read); lists are indexed so lists of objects stay unambiguous."""
+    if depth > 12:
+        return [(prefix, _text(value))]
+    if isinstance(value, dict):
+        if not value:
+            return []
+        pairs: Pairs = []
+        for key, item in value.items():
+            pairs.extend(_deep_object(f"{prefix}[{key}]", item, depth + 1))
+        return pairs
+    if isinstance(value, list):
+        pairs = []
+        for index, item in enumerate(value):
+            pairs.extend(_deep_object(f"{prefix}[{index}]", item, depth + 1))
+        return pairs
+    return [(prefix, _text(value))]
+
+
+def _multipart_parts(example: Any, schema: dict[str, Any],
+                     encoding: dict[str, dict[str, Any]] | None = None) -> list[MultipartPart]:
     parts: list[MultipartPart] = []
     if not isinstance(example, dict):
         return parts
     properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
     for key, value in example.items():
         prop = properties.get(key) if isinstance(properties.get(key), dict) else {}
+        entry = (encoding or {}).get(str(key)) or {}
+        content_type = entry.get("contentType") if isinstance(entry.get("contentType"), str) else None
         if prop.get("format") == "binary" or prop.get("type") == "file" or "contentMediaType" in prop:
-            parts.append(MultipartPart(name=str(key), file=""))  # the user picks the file
+            parts.append(MultipartPart(name=str(key), file="", content_type=content_type))  # the user picks the file
+        elif entry.get("style") and isinstance(value, (dict, list)):
+            # 3.1: style applies to multipart too (Stripe: file_link_data[create]=true)
+            parts.extend(MultipartPart(name=name, value=text)
+                         for name, text in _encoded_field(str(key), value, entry))
         else:
-            parts.append(MultipartPart(name=str(key), value=_text(value)))
+            parts.append(MultipartPart(name=str(key), value=_text(value), content_type=content_type))
     return parts
