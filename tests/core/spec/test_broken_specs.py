@@ -209,3 +209,16 @@ def test_a_path_written_twice_is_a_warning_not_a_silent_loss() -> None:
     cache.flush()
     again = open_spec(str(BROKEN / "duplicate-path.yaml"))
     assert any("written twice" in w for w in again.warnings)
+
+
+def test_a_loop_made_only_of_refs_is_a_problem_of_that_operation() -> None:
+    """P0 -> P1 -> P2 -> P0 is no parameter at all: it used to vanish without a word. A recursive
+    type reached through an alias (TreeAlias -> Tree -> children -> TreeAlias) is fine."""
+    doc = open_spec(str(BROKEN / "ref-loop.yaml"))
+    detail = doc.detail("POST /loop")
+    assert [p.name for p in detail.parameters] == ["fine"]
+    assert any("$ref '#/components/parameters/P0' is a loop of $refs that never reaches a definition" in p
+               and "[at /parameters/0 of this operation]" in p for p in detail.problems)
+    assert any("'#/components/schemas/S0' is a loop of $refs" in p for p in detail.problems)
+    assert doc.detail("GET /fine").problems == []
+    assert doc.build_request("POST /loop").query == [("fine", "ok")]

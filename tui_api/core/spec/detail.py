@@ -83,8 +83,10 @@ def build_detail(op: Operation, locator: Locator, index: SpecIndex, resolver: Re
     for param in [*path_params, *op_params] if isinstance(path_params, list) and isinstance(op_params, list) else []:
         if isinstance(param, dict) and "name" in param and "in" in param:
             merged[(str(param["name"]), str(param["in"]))] = param
-        elif isinstance(param, dict) and "x-unresolved-ref" in param:
+        elif isinstance(param, dict) and ("x-unresolved-ref" in param or "x-circular-ref" in param):
             pass  # already in problems
+        else:
+            problems.append("a parameter without 'name' and 'in' was ignored")
     if problems:
         problems[:] = [_locate_problem(problem, raw_op, path_item) for problem in problems]
     swagger = index.spec_version == "2.0"

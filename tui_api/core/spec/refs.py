@@ -96,6 +96,7 @@ class _Walk:
         self.resolver = resolver
         self.problems = problems
         self.stack: list[tuple[str, str]] = []
+        self.ref_only: list[bool] = []  # per stack entry: its target is itself just a $ref
         self.memo: dict[tuple[str, str], tuple[Any, int]] = {}  # target -> (value, its tree size)
         self.used = 0  # tree nodes in the result so far
 
@@ -130,6 +131,11 @@ class _Walk:
             return {"x-unresolved-ref": ref, "x-problem": exc.message}
         key = (uri, pointer)
         if key in self.stack:
+            if all(self.ref_only[self.stack.index(key):]):
+                # A -> B -> ... -> A with nothing but $refs: not a recursive type, a broken spec.
+                message = f"$ref '{ref}' is a loop of $refs that never reaches a definition"
+                if message not in self.problems:
+                    self.problems.append(message)
             return {"x-circular-ref": ref}
         if key in self.memo:
             resolved, size = self.memo[key]
@@ -140,11 +146,13 @@ class _Walk:
             return {"x-circular-ref": ref, "x-depth-limit": MAX_REF_DEPTH}
         else:
             self.stack.append(key)
+            self.ref_only.append(isinstance(target, dict) and isinstance(target.get("$ref"), str))
             before = self.used
             try:
                 resolved = self.resolve(target, uri, nesting + 1)
             finally:
                 self.stack.pop()
+                self.ref_only.pop()
             self.memo[key] = (resolved, self.used - before)
         if len(node) > 1 and isinstance(resolved, dict):
             # 3.1 allows siblings next to $ref (summary, description, ...): they override.
