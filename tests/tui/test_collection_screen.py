@@ -124,7 +124,7 @@ async def test_edit_marks_unsaved_and_ctrl_s_saves_in_place(collection_file: Pat
         screen = app.main_screen
         url = screen.editor.query_one("#url")
         url.value = "{{base_url}}/pets?tag=dog"
-        await pilot.pause(0.4)  # the edit check is debounced
+        await pilot.pause()
         assert screen.has_unsaved()
         assert "modified" in str(screen.editor.query_one("#request-title").render())
         await pilot.press("ctrl+s")
@@ -141,7 +141,7 @@ async def test_quit_with_unsaved_changes_asks_first(collection_file: Path) -> No
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         app.main_screen.editor.query_one("#url").value = "{{base_url}}/changed"
-        await pilot.pause(0.4)
+        await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -163,7 +163,7 @@ async def test_switching_request_with_unsaved_changes_asks(collection_file: Path
         await settle(pilot)
         screen = app.main_screen
         screen.editor.query_one("#url").value = "{{base_url}}/edited"
-        await pilot.pause(0.4)
+        await pilot.pause()
         screen.query_one(CollectionTree).select_request(request_node(app, "rename pet"))
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

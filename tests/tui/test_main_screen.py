@@ -42,14 +42,14 @@ async def test_filter_narrows_tree_as_you_type(demo_app: TuiApiApp) -> None:
         everything = len(tree.visible_operations())
         await pilot.press("slash")
         assert tree.filter_input.has_focus
-        await pilot.press(*"petid")
+        await pilot.press(*"petid", "enter")  # enter applies the filter at once (no debounce wait)
         await settle(pilot)
-        await pilot.pause(0.3)  # the debounce timer
         visible = tree.visible_operations()
         assert 0 < len(visible) < everything
         assert all("{petid}" in op.path.lower() for op in visible)
+        tree.filter_input.focus()
         await pilot.press("escape")  # clears the filter
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert len(tree.visible_operations()) == everything
 
 
@@ -208,8 +208,15 @@ async def test_command_palette_jumps_to_operation(demo_app: TuiApiApp) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"showPetById")
-        await pilot.pause(0.5)
-        await settle(pilot)
+        from textual.widgets import OptionList
+
+        results = demo_app.screen.query_one(OptionList)
+        for _ in range(200):  # the palette searches in its own workers: wait for its first hit
+            await settle(pilot, rounds=1)
+            if results.option_count and "/pets/{petId}" in str(results.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.02)
+        assert results.option_count
         await pilot.press("enter")
         await settle(pilot)
         request = demo_app.main_screen.editor.current_request()
