@@ -107,6 +107,12 @@ def build_detail(op: Operation, locator: Locator, index: SpecIndex, resolver: Re
             detail.parameters.append(_parameter(param, swagger))
         else:
             problems.append(f"parameter '{param['name']}' has unknown location '{location}'; ignored")
+    if op.section == "paths":
+        declared = {p.name for p in detail.parameters if p.location == "path"}
+        for name in dict.fromkeys(_TEMPLATE.findall(op.path.split("#", 1)[0].split("?", 1)[0])):
+            if name not in declared:  # real specs forget some; the URL still needs a value there
+                detail.parameters.append(Parameter(name=name, location="path", required=True, schema={"type": "string"},
+                                                   description="(not declared in the spec)"))
     if swagger:
         consumes = _list(raw_op.get("consumes")) or _list(root.get("consumes"))
         produces = _list(raw_op.get("produces")) or _list(root.get("produces")) or ["application/json"]
@@ -273,6 +279,7 @@ def _swagger_responses(responses: Any, produces: list[str]) -> dict[str, dict[st
 
 
 _REF_IN_MESSAGE = re.compile(r"\$ref '([^']*)'")
+_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 
 
 def _locate_problem(problem: str, raw_op: dict[str, Any], path_item: dict[str, Any]) -> str:

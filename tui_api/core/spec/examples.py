@@ -127,8 +127,11 @@ def _label(schema: Any, index: int) -> str:
 
 
 def merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
-    """A schema with its `allOf` branches folded in: properties and `required` united."""
-    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    """A schema with its `allOf` branches folded in: properties and `required` united. Properties
+    come in reading order (the base type's `id`, `name` before an extension's fields); on a
+    clash the schema's own definition wins, then the earlier branch."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k not in ("allOf", "properties")}
+    properties: dict[str, Any] = {}
     for part in schema.get("allOf") or []:
         if not isinstance(part, dict):
             continue
@@ -136,11 +139,17 @@ def merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
             part = merge_all_of(part)
         for key, value in part.items():
             if key == "properties" and isinstance(value, dict):
-                merged["properties"] = {**value, **(merged.get("properties") or {})}
+                for name, prop in value.items():
+                    properties.setdefault(name, prop)
             elif key == "required" and isinstance(value, list):
                 merged["required"] = list(dict.fromkeys([*(merged.get("required") or []), *value]))
             elif key not in merged:
                 merged[key] = value
+    own = schema.get("properties")
+    if isinstance(own, dict):
+        properties.update(own)
+    if properties or "properties" in schema:
+        merged["properties"] = properties
     return merged
 
 
@@ -187,7 +196,7 @@ def _example(schema: Any, mode: Mode, branches: dict[str, int], path: str, depth
             chosen = options[index]
             rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
             if isinstance(chosen, dict) and rest.get("properties"):
-                chosen = merge_all_of({**rest, "allOf": [chosen]})
+                chosen = merge_all_of({"allOf": [rest, chosen]})  # shared fields first
             elif isinstance(chosen, dict) and "x-circular-ref" in chosen:
                 # prefer a branch we can show (Stripe's "expandable" fields: anyOf [string, Object])
                 usable = [o for o in options if isinstance(o, dict) and "x-circular-ref" not in o]

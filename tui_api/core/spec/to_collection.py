@@ -162,7 +162,12 @@ def _request_auth(security: list[dict[str, list[str]]], profiles: dict[str, Any]
     """None = inherit the collection's; "none" = this operation needs no auth."""
     from tui_api.core.auth.spec import preselected_profile
 
-    if not security or any(not requirement for requirement in security):
+    needed = [requirement for requirement in security if requirement]
+    if not needed:  # `security: []` or only `{}`: no auth
         return "none" if global_auth else None
-    chosen = preselected_profile(security, profiles)
+    # `[{oauth: [...]}, {}]` is "auth optional": use the auth when a profile matches, as the
+    # author listed it first (an anonymous call is often rate-limited or sees less)
+    chosen = preselected_profile(needed, profiles)
+    if chosen is None and len(needed) < len(security):
+        return "none" if global_auth else None
     return None if chosen == global_auth else chosen

@@ -1,0 +1,74 @@
+"""Draft requests checked against what the spec text says, feature by feature
+(fixture: tests/fixtures/specs/openapi-features.yaml, an OpenAPI 3.0 spec written for this)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_api.core.spec import open_spec
+from tui_api.core.spec.to_collection import spec_to_collection
+
+FEATURES = str(Path(__file__).resolve().parents[2] / "fixtures" / "specs" / "openapi-features.yaml")
+PATH = "/users/{user-id}/items/{item.id}/{undeclared}"
+
+
+def test_parameters_merged_overridden_by_name_and_location() -> None:
+    detail = open_spec(FEATURES).detail(f"PUT {PATH}")
+    found = [(p.location, p.name, p.example) for p in detail.parameters]
+    # path-level q (enum a/b) is overridden by the operation's q in query; q in header is another
+    # parameter; path-level X-Req stays
+    assert ("query", "q", "override") in found and ("header", "q", "hdr") in found
+    assert [name for location, name, _ in found if location == "query"].count("q") == 1
+    assert ("header", "X-Req", "string") in found
+
+
+def test_draft_request_url_query_headers_cookies() -> None:
+    request = open_spec(FEATURES).build_request(f"PUT {PATH}")
+    assert request.url == ("https://eu.api.example.com:8443/v2/users/3fa85f64-5717-4562-b3fc-2c963f66afa6"
+                           "/items/5/{undeclared}")  # server variables' defaults; minimum 5
+    assert request.query == [("q", "override"), ("filter[a]", "1"), ("filter[b]", "two"), ("ids", "0")]
+    # Accept as a parameter is ignored (OpenAPI says so); cookies become one Cookie header
+    assert request.headers == [("X-Req", "string"), ("q", "hdr"), ("Cookie", "sess=abc; tok=string")]
+
+
+def test_undeclared_path_template_becomes_a_required_path_parameter() -> None:
+    """`{undeclared}` has no parameter in the spec (common in real ones): it is still offered,
+    and an import turns it into a variable like the declared ones instead of a literal {x}."""
+    doc = open_spec(FEATURES)
+    params = [p for p in doc.detail(f"GET {PATH}").parameters if p.location == "path"]
+    assert [(p.name, p.required) for p in params] == [("user-id", True), ("item.id", True), ("undeclared", True)]
+    imported = spec_to_collection(doc)
+    urls = {request.url for request in imported.collection.requests()}
+    assert urls == {"{{base_url}}/users/{{user-id}}/items/{{item.id}}/{{undeclared}}"}
+    assert imported.collection.variables["undeclared"] == ""
+
+
+def test_example_body_all_of_order_read_only_write_only_one_of() -> None:
+    body = open_spec(FEATURES).build_request(f"PUT {PATH}").body
+    assert body is not None and body.kind == "json"
+    assert body.value == {
+        # Base (first allOf branch) first; readOnly id/created left out; writeOnly password kept
+        "password": "string",
+        "name": "Rex",  # examples[0]
+        "kind": "cat",  # enum
+        "pet": {"meow": True},  # oneOf: first branch
+        "when": "2024-01-01T12:00:00Z",
+        "mail": "user@example.com",
+        "price": 9.5,  # default
+        "nullable": "string",
+        "t31": "string",
+        "c": "fixed",  # const
+    }
+
+
+def test_security_override_empty_and_optional() -> None:
+    doc = open_spec(FEATURES)
+    assert doc.security == [{"key": []}]
+    assert doc.detail(f"PUT {PATH}").security == []  # security: [] overrides the global key
+    assert doc.security_options(f"PUT {PATH}") == []
+    options = doc.security_options(f"GET {PATH}")
+    assert [[name for name, _, _ in option] for option in options] == [["oauth"]]
+    requests = {r.method: r for r in spec_to_collection(doc).collection.requests()}
+    assert requests["PUT"].auth == "none"
+    # [{oauth: [read]}, {}] = auth optional: the import uses the listed auth rather than none
+    assert requests["GET"].auth == "oauth"
