@@ -275,3 +275,25 @@ def test_stdout_closed_by_its_reader_still_writes_the_reports(tmp_path, demo_ser
     assert b"41 requests" in first
     assert "unexpected error" not in err and "BrokenPipe" not in err, err
     assert report.read_text().count("<testcase ") == 41
+
+
+async def test_a_bug_in_one_request_is_that_request_s_error_not_the_run_s_end(demo_server):
+    """An exception nobody translated (here from an auth provider) ended the whole run as an
+    'unexpected error' with no summary and no reports; it is now that request's error."""
+    from tui_api.core.collection.model import Collection, Request
+    from tui_api.core.runner.engine import RunOptions, Runner
+    from tui_api.core.runner.plan import build_plan
+
+    def provider(profile):
+        raise RuntimeError("provider bug")
+
+    coll = Collection(name="t", items=[
+        Request("broken", "GET", demo_server.base_url + "/pets", auth="p"),
+        Request("fine", "GET", demo_server.base_url + "/pets"),
+    ])
+    plan = build_plan(coll, {})
+    result = await Runner(coll, plan, variables={}, options=RunOptions(), auth_provider=provider).run()
+    broken, fine = result.results
+    assert broken.outcome == "error" and "internal error: RuntimeError: provider bug" in broken.message
+    assert fine.outcome == "passed"
+    assert result.exit_code() == 3

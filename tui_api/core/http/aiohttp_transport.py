@@ -71,6 +71,13 @@ def _translated(request: httpx.Request) -> Iterator[None]:
         raise httpx.ReadTimeout("timed out", request=request) from exc
 
 
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 class _ResponseStream(httpx.AsyncByteStream):
     def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
         self._response = response
@@ -126,7 +133,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = self._get_session()
         timeout = request.extensions.get("timeout", {})
         # raw keeps the header names' case as the user wrote them (multi_items lower-cases them)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+        # aiohttp encodes header text as UTF-8: decoding the bytes as UTF-8 puts the same bytes
+        # on the wire (latin-1 here turned a UTF-8 value into mojibake)
+        headers = [(_text(k), _text(v)) for k, v in request.headers.raw]
         data: bytes | AsyncIterator[bytes] | None
         try:
             data = request.content or None

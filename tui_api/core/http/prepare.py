@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,7 @@ def prepare_request(
         for k, v in request.headers
         if k.strip()
     ]
+    headers = _checked_headers(headers, where)
     content: bytes | None = None
     data = None
     files = None
@@ -102,6 +104,26 @@ def prepare_request(
         return httpx.Request(request.method.upper(), url_obj, headers=headers, content=content)
     except httpx.InvalidURL as exc:
         raise SendError(f"invalid URL '{url}': {exc}", kind="usage") from exc
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def _checked_headers(headers: list[tuple[str, str]], where: str) -> list[tuple[str, str | bytes]]:
+    """Names must be HTTP tokens and values one line; a value beyond ASCII is sent as UTF-8
+    bytes (as curl does). httpx raised UnicodeEncodeError on 'héllo' and the aiohttp backend a
+    ValueError on a line break, and either ended the whole run as an unexpected error."""
+    checked: list[tuple[str, str | bytes]] = []
+    for name, value in headers:
+        name = name.strip()
+        if not _TOKEN.match(name):
+            raise SendError(f"{where}: header name {name!r} is not valid", kind="usage",
+                            hint="header names are letters, digits and - (no spaces or ':')")
+        if any(c in value for c in "\r\n\0"):
+            raise SendError(f"{where}: header {name} holds a line break or NUL", kind="usage",
+                            hint="a header value is one line; check the value and its {{variables}}")
+        checked.append((name, value if value.isascii() else value.encode("utf-8")))
+    return checked
 
 
 def dict_or_pairs(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:

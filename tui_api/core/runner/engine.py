@@ -347,6 +347,10 @@ class Runner:
                 self.results[planned.index] = result
                 self.on_result(result)
             raise
+        except Exception as exc:  # noqa: BLE001 - one request's bug must not lose the run's results
+            # (and its reports); the message asks for a report since it is ours, not the server's
+            result = RequestResult(planned, "error", message=f"internal error: {exc.__class__.__name__}: "
+                                   f"{exc} (please report it; the other requests ran)")
         self.results[planned.index] = result
         if result.outcome != "passed" and self.options.bail:
             self._stop = True
