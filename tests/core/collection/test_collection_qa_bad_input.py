@@ -87,3 +87,23 @@ def test_history_skips_lines_that_are_json_but_not_entries(tmp_path):
     assert [entry.id for entry in entries] == ["b"]
     assert "200" in entries[0].summary() and entries[0].to_request().url == "http://x"
     assert store.search("x")[0].id == "b"
+
+
+def test_yaml_dates_and_binary_in_json_bodies_become_text(tmp_path):
+    """`d: 2024-01-01` in a JSON body is a date to YAML 1.1; json.dumps raised TypeError when the
+    request was sent, and an expected date never equalled the response's string."""
+    from tui_api.core.collection.yaml_format import save_collection
+    from tui_api.core.http.prepare import prepare_request
+
+    text = ("version: 1\nrequests:\n  - name: r\n    method: POST\n    url: http://127.0.0.1:1/\n"
+            "    body: {json: {d: 2024-01-01, b: !!binary aGVsbG8=}}\n"
+            "    expect: {json: {\"$.d\": 2024-01-01}}\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    collection = load_collection(path)
+    request = collection.items[0]
+    assert request.body.value == {"d": "2024-01-01", "b": "aGVsbG8="}
+    assert request.expect.json == {"$.d": "2024-01-01"}
+    assert json.loads(prepare_request(request, {}).content) == {"d": "2024-01-01", "b": "aGVsbG8="}
+    save_collection(collection)
+    assert path.read_text() == text  # untouched: not one byte changes

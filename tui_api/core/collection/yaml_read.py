@@ -8,6 +8,8 @@ The file format (version 1) is documented in `yaml_format.py`; the JSON Schema i
 
 from __future__ import annotations
 
+import base64
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -418,4 +420,10 @@ def plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, float):
         return float(value)
+    # YAML 1.1 reads `2024-01-01` as a date and `!!binary` as bytes: neither goes into a JSON
+    # body (json.dumps raised TypeError mid-run) nor compares equal to what a response holds
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
