@@ -297,3 +297,19 @@ async def test_a_bug_in_one_request_is_that_request_s_error_not_the_run_s_end(de
     assert broken.outcome == "error" and "internal error: RuntimeError: provider bug" in broken.message
     assert fine.outcome == "passed"
     assert result.exit_code() == 3
+
+
+def test_report_bodies_are_masked_even_when_kept_as_base64():
+    """Masking ran on text only: a binary body, or UTF-8 text cut mid-character by the report's
+    body limit, went into the JSON report as base64 with its secrets intact."""
+    import base64
+
+    from tui_api.core.runner.reports import _body
+
+    cut = '{"token": "S3-report-SECRET", "name": "Zoë"}'.encode()[:-3]  # ends inside 'ë'
+    text = _body(cut, ["S3-report-SECRET"])
+    assert text is not None and text["encoding"] == "utf-8"
+    assert "S3-report-SECRET" not in text["data"] and text["data"].endswith('"Zo')
+    binary = _body(b"\x89PNG\x00S3-report-SECRET\xff", ["S3-report-SECRET"])
+    assert binary is not None and binary["encoding"] == "base64"
+    assert b"S3-report-SECRET" not in base64.b64decode(binary["data"])

@@ -81,13 +81,31 @@ def junit_xml(run: RunResult, secrets: Iterable[str] = ()) -> str:
 
 
 def _body(data: bytes | None, secrets: list[str]) -> dict[str, Any] | None:
+    """Masked before encoding: a body kept as base64 (binary, or text cut mid-character by the
+    body limit) used to carry its secrets unmasked, since masking only ran on text."""
     if data is None:
         return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            data = data.replace(secret.encode("utf-8"), MASK.encode("utf-8"))
+    text = _utf8(data)
+    if text is None:
         return {"encoding": "base64", "data": base64.b64encode(data).decode()}
-    return {"encoding": "utf-8", "data": mask_secrets(text, secrets)}
+    return {"encoding": "utf-8", "data": text}
+
+
+def _utf8(data: bytes) -> str | None:
+    """UTF-8 text, allowing one character cut off at the end (a truncated body)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start, reason = exc.start, exc.reason
+    if start < len(data) - 3 or reason != "unexpected end of data":
+        return None
+    try:
+        return data[:start].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _exchange(ex: Exchange, secrets: list[str], secret_headers: tuple[str, ...]) -> dict[str, Any]:
