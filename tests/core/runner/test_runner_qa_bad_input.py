@@ -313,3 +313,10 @@ def test_report_bodies_are_masked_even_when_kept_as_base64():
     binary = _body(b"\x89PNG\x00S3-report-SECRET\xff", ["S3-report-SECRET"])
     assert binary is not None and binary["encoding"] == "base64"
     assert b"S3-report-SECRET" not in base64.b64decode(binary["data"])
+
+
+def test_a_secret_cut_by_the_body_limit_does_not_leave_its_first_half():
+    from tui_api.core.runner.reports import _body
+
+    body = _body(b'{"token": "S3-report-SEC', ["S3-report-SECRET"])
+    assert body is not None and "S3-report" not in body["data"]

@@ -87,7 +87,12 @@ def _body(data: bytes | None, secrets: list[str]) -> dict[str, Any] | None:
         return None
     for secret in secrets:
         if secret and len(secret) >= 4:
-            data = data.replace(secret.encode("utf-8"), MASK.encode("utf-8"))
+            raw = secret.encode("utf-8")
+            data = data.replace(raw, MASK.encode("utf-8"))
+            for size in range(min(len(raw) - 1, len(data)), 3, -1):  # a secret cut by the limit
+                if data.endswith(raw[:size]):
+                    data = data[:-size] + MASK.encode("utf-8")
+                    break
     text = _utf8(data)
     if text is None:
         return {"encoding": "base64", "data": base64.b64encode(data).decode()}
