@@ -320,3 +320,25 @@ def test_a_secret_cut_by_the_body_limit_does_not_leave_its_first_half():
 
     body = _body(b'{"token": "S3-report-SEC', ["S3-report-SECRET"])
     assert body is not None and "S3-report" not in body["data"]
+
+
+def test_a_check_message_shortened_inside_a_secret_keeps_none_of_it(tmp_path, demo_server, monkeypatch, capsys):
+    """Check messages shorten long values with '…'; cut inside the echoed token, the first half
+    of the secret stayed on stdout and in the JUnit report (masking looked for the whole value)."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    token = "S4-" + "x" * 200 + "-SECRET"
+    monkeypatch.setenv("TUI_API_SECRET_BEAR_TOKEN", token)
+    path = write(tmp_path, f"""\
+        version: 1
+        auth_profiles:
+          bear: {{kind: bearer}}
+        requests:
+          - name: echo
+            url: "{demo_server.base_url}/echo"
+            auth: bear
+            expect: {{json: {{"$.headers": {{matches: "^nope$"}}}}}}
+        """)
+    assert main(["run", str(path), "--report", f"junit:{tmp_path / 'j.xml'}"]) == 1
+    out = capsys.readouterr().out
+    assert "…" in out  # the value was shortened
+    assert "S4-xxxx" not in out and "S4-xxxx" not in (tmp_path / "j.xml").read_text()

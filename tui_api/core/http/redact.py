@@ -70,4 +70,10 @@ def mask_secrets(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
+            if "\u2026" in text:  # a shortened value ("...SECR…") must not keep a secret's start
+                for size in range(len(secret) - 1, 3, -1):
+                    cut = secret[:size] + "\u2026"
+                    if cut in text:
+                        text = text.replace(cut, MASK + "\u2026")
+                        break
     return text
