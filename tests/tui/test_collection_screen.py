@@ -187,9 +187,16 @@ async def test_save_spec_request_into_a_new_collection(demo_server: DemoServer, 
         app.screen.query_one("#prompt-input").value = "make a pet"
         await pilot.press("enter")
         await settle(pilot)
+        assert not app.main_screen.has_unsaved()
+        # the new collection request still sends: {{base_url}} resolves to the spec's server
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert app.main_screen.response.exchange.status == 201
     saved = load_collection(target)
     assert [r.name for r in saved.requests()] == ["make a pet"]
     assert saved.requests()[0].method == "POST"
+    assert saved.requests()[0].url == "{{base_url}}/pets"
+    assert saved.variables["base_url"] == demo_server.base_url
     assert saved.requests()[0].body.value["name"]
 
 
@@ -327,3 +334,14 @@ async def test_checks_and_captures_run_after_a_send(tmp_path: Path, demo_server:
         await settle(pilot)
         assert screen.response.exchange.url.endswith("/pets/4")
         assert screen.response.exchange.status == 200
+
+
+async def test_new_request_starts_blank(collection_file: Path) -> None:
+    app = TuiApiApp(collection=str(collection_file), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        request = app.main_screen.editor.current_request()
+        assert request.url == "" and request.method == "GET" and request.body is None
+        assert app.main_screen.editor.query_one("#url").has_focus

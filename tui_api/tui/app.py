@@ -155,6 +155,7 @@ class TuiApiApp(App[None]):
                             main.action_save_body)
         yield SystemCommand("Spec warnings", "List the spec's validation warnings (ctrl+w)", main.action_show_warnings)
         yield SystemCommand("Toggle endpoint tree", "Hide or show the left pane (ctrl+b)", main.action_toggle_tree)
+        yield SystemCommand("New request", "Start a blank request (ctrl+n)", main.action_new_request)
         yield SystemCommand("Save request", "Save the editor's request into the collection (ctrl+s)",
                             main.action_save_request)
         yield SystemCommand("Auth profiles", "Create, edit, test and delete auth profiles (f2)", main.action_auth_profiles)

@@ -42,6 +42,7 @@ LONG = {
     "show-variables": "Variables: values and where they come from",
     "show-history": "History of sent requests",
     "export-curl": "Show the request as a cURL command",
+    "new-request": "A new, blank request",
     "focus-tree": "Focus the tree",
     "focus-response": "Focus the response body",
     "save-body": "Save the response body to a file",

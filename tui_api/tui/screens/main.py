@@ -39,6 +39,7 @@ class MainScreen(SendMixin, CollectionMixin, Screen[None]):
         Binding("f4", "show_variables", "Vars", id="show-variables"),
         Binding("f5", "show_history", "History", id="show-history"),
         Binding("f6", "export('curl')", "cURL", id="export-curl", show=False),
+        Binding("ctrl+n", "new_request", "New", id="new-request", show=False),
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
         Binding("ctrl+r", "focus_response", "Response", id="focus-response", show=False),
         Binding("ctrl+o", "save_body", "Save body", id="save-body"),

@@ -242,6 +242,20 @@ class CollectionMixin:
         rows = workspace.context.sources(env_names_used(texts))
         self.app.push_screen(VariablesScreen(rows, environment=workspace.environment))
 
+    def action_new_request(self) -> None:
+        """A blank request (the current one is kept if it has unsaved collection edits and you say so)."""
+
+        def blank() -> None:
+            self._location = None
+            self._title_text = "new request"
+            self.editor.load(Request(name="new request"), title=self._title_text)
+            self.editor.set_servers([], None)
+            self._refresh_auth_choices()
+            self._set_modified(False)
+            self.editor.focus_url()
+
+        self.guard_unsaved(blank)
+
     # --- rename / duplicate / move / delete -----------------------------------------------
     def on_collection_tree_item_action(self, message: CollectionTree.ItemAction) -> None:
         from tui_api.tui.screens.confirm import ConfirmScreen
@@ -404,10 +418,19 @@ class CollectionMixin:
         """Put it in the collection and save the file; `from_editor`: it is what the editor shows,
         which from now on is that stored request."""
         workspace: Workspace = self.app.workspace
+        server = self.editor.current_server if from_editor and location is None else None
+        if server and workspace.collection is not None:
+            # a spec request keeps working in other environments: its server becomes {{base_url}}
+            request = replace(request, url="{{base_url}}" + request.url[len(server):])
+            workspace.collection.variables.setdefault("base_url", server)
+            workspace.context.collection_vars.setdefault("base_url", server)
         stored = workspace.put_request(request, location)
         if from_editor:
             self._location = stored
             self._title_text = " / ".join((*stored.folders, request.name))
+            if server:
+                self.editor.load(request, title=self._title_text)
+                self._refresh_auth_choices()
             self.editor.rebase(request)
         self.query_one("#left-tabs", TabbedContent).active = "tab-collection"
         assert workspace.collection is not None

@@ -304,6 +304,13 @@ class RequestEditor(Vertical):
             index, _, path = event.value.partition("|")
             self.post_message(self.BranchChosen(path, int(index)))
 
+    @property
+    def current_server(self) -> str | None:
+        """The spec server the URL starts with (None when the request is not from a spec)."""
+        server = getattr(self, "_server", None)
+        url = self.query_one("#url", Input).value
+        return server if server and url.startswith(server) else None
+
     # --- servers --------------------------------------------------------------------------
     def set_servers(self, urls: list[str], current: str | None) -> None:
         """Offer the spec's servers when there is a choice; picking one swaps the URL's prefix."""
