@@ -222,3 +222,36 @@ def test_a_loop_made_only_of_refs_is_a_problem_of_that_operation() -> None:
     assert any("'#/components/schemas/S0' is a loop of $refs" in p for p in detail.problems)
     assert doc.detail("GET /fine").problems == []
     assert doc.build_request("POST /loop").query == [("fine", "ok")]
+
+
+def test_draft_requests_resolve_only_as_deep_as_examples_go(tmp_path: Path) -> None:
+    """A 200-schema chain (S0.next -> S1 ... -> S199): the draft (what `import openapi` builds for
+    every operation) stops following refs at DRAFT_REF_DEPTH, with the same example body as the
+    fully resolved detail; the detail itself still goes 128 deep."""
+    from tui_api.core.spec.detail import DRAFT_REF_DEPTH
+    from tui_api.core.spec.request import build_request
+
+    lines = ["openapi: 3.0.3", "info: {title: chain, version: '1'}", "paths:", "  /s:", "    post:",
+             "      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/S0'}}}}",
+             "      responses: {'200': {description: ok}}", "components:", "  schemas:"]
+    for i in range(200):
+        lines.append(f"    S{i}: {{type: object, required: [next], properties: {{n: {{type: integer, example: {i}}},"
+                     f" next: {{$ref: '#/components/schemas/S{i + 1}'}}}}}}")
+    lines.append("    S200: {type: string}")
+    spec = tmp_path / "chain.yaml"
+    spec.write_text("\n".join(lines) + "\n")
+    doc = open_spec(str(spec))
+    draft = doc.request_detail("POST /s")
+    assert draft.request_body is not None
+    node = draft.request_body.schema
+    for _ in range(DRAFT_REF_DEPTH - 1):
+        node = node["properties"]["next"]
+    assert node["properties"]["next"] == {"x-ref": f"#/components/schemas/S{DRAFT_REF_DEPTH}", "x-collapsed": True}
+    full = doc.detail("POST /s")
+    deep = full.request_body.schema if full.request_body else {}
+    for _ in range(100):
+        deep = deep["properties"]["next"]
+    assert deep["properties"]["n"] == {"type": "integer", "example": 100}
+    body = doc.build_request("POST /s").body
+    assert body is not None and body == build_request(full).body
+    assert body.value["n"] == 0 and body.value["next"]["n"] == 1

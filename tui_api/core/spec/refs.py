@@ -78,11 +78,13 @@ class Resolver:
             node, base = target, uri
         return node, base
 
-    def resolve(self, node: Any, base: str, problems: list[str] | None = None) -> Any:
-        """A copy of `node` with every string `$ref` replaced by its target (cycles marked)."""
+    def resolve(self, node: Any, base: str, problems: list[str] | None = None, *,
+                max_ref_depth: int = MAX_REF_DEPTH) -> Any:
+        """A copy of `node` with every string `$ref` replaced by its target (cycles marked).
+        Refs nested deeper than `max_ref_depth` stay `{"x-ref": ..., "x-collapsed": true}`."""
         sink = problems if problems is not None else []
         try:
-            return _Walk(self, sink).resolve(node, base, 0)
+            return _Walk(self, sink, max_ref_depth).resolve(node, base, 0)
         except RecursionError:
             sink.append("schemas nested too deeply to resolve here")
             return {"x-truncated": "nested too deeply"}
@@ -92,8 +94,9 @@ class _Walk:
     """One `resolve()` call: its ref stack (for cycles), its memo (for sharing) and its problems.
     Separate from Resolver so two threads may resolve two operations at once."""
 
-    def __init__(self, resolver: Resolver, problems: list[str]) -> None:
+    def __init__(self, resolver: Resolver, problems: list[str], max_ref_depth: int = MAX_REF_DEPTH) -> None:
         self.resolver = resolver
+        self.max_ref_depth = max_ref_depth
         self.problems = problems
         self.stack: list[tuple[str, str]] = []
         self.ref_only: list[bool] = []  # per stack entry: its target is itself just a $ref
@@ -142,7 +145,9 @@ class _Walk:
             if self.used + size > TREE_BUDGET:
                 return {"x-ref": ref, "x-collapsed": True}
             self.used += size
-        elif len(self.stack) >= MAX_REF_DEPTH:
+        elif len(self.stack) >= self.max_ref_depth:
+            if self.max_ref_depth < MAX_REF_DEPTH:
+                return {"x-ref": ref, "x-collapsed": True}
             return {"x-circular-ref": ref, "x-depth-limit": MAX_REF_DEPTH}
         else:
             self.stack.append(key)
