@@ -107,3 +107,29 @@ def test_yaml_dates_and_binary_in_json_bodies_become_text(tmp_path):
     assert json.loads(prepare_request(request, {}).content) == {"d": "2024-01-01", "b": "aGVsbG8="}
     save_collection(collection)
     assert path.read_text() == text  # untouched: not one byte changes
+
+
+def test_postman_parts_in_an_unknown_shape_are_listed_and_the_rest_converted():
+    """Hand-edited or other tools' exports put numbers where Postman writes lists or objects;
+    the converter raised TypeError/AttributeError ('unexpected error') and converted nothing.
+    A method that is not one made a collection the save then refused, losing the whole import."""
+    from tui_api.core.collection.postman import convert_postman
+    from tui_api.core.collection.yaml_format import dumps_collection, loads_collection
+
+    data = {
+        "info": {"name": "Odd", "schema": POSTMAN["info"]["schema"]},
+        "variable": 5,
+        "auth": {"type": "bearer", "bearer": 7},
+        "item": [
+            {"name": "good", "request": {"method": "GET", "url": "http://127.0.0.1:1/ok"}},
+            {"name": "bad url", "request": {"method": "GET", "url": {"raw": 5, "query": 3, "host": 1.5}}},
+            {"name": "bad body", "request": {"method": "POST", "url": "http://x/", "body": {"mode": "formdata", "formdata": True}}},
+            {"name": "bad method", "request": {"method": "-1", "url": "http://x/"}},
+            {"name": "folder", "item": 4},
+        ],
+    }
+    result = convert_postman(data, source="odd.json")
+    names = [item.name for item in result.collection.items]
+    assert "good" in names and "bad method" not in names
+    assert any("'-1' is not an HTTP method" in w for w in result.warnings), result.warnings
+    loads_collection(dumps_collection(result.collection))  # what it wrote loads again

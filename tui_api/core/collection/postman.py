@@ -15,15 +15,18 @@ other auth types, request settings. Those are listed in `warnings`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from tui_api.core.collection.wire import split_query
 from tui_api.core.collection.model import Body, Collection, Folder, MultipartPart, Request
 from tui_api.core.collection.variables import looks_secret
+from tui_api.core.collection.yaml_read import METHOD
 from tui_api.core.errors import CollectionError
 
 _RAW_TYPES = {"json": "application/json", "xml": "application/xml", "html": "text/html",
@@ -112,39 +115,59 @@ class _Converter:
         self.result.warnings.append(message)
 
     def run(self, data: dict[str, Any]) -> PostmanImport:
-        info = data.get("info") or {}
+        info = data.get("info") if isinstance(data.get("info"), dict) else {}
         self.collection.name = str(info.get("name") or "Postman import")
         self.collection.description = _description(info.get("description"))
-        for variable in data.get("variable") or []:
-            self.variable(variable, "collection variables")
-        self.collection.auth = self.auth(data.get("auth"), self.collection.name, "the collection")
-        self.scripts(data.get("event"), "the collection")
-        self.collection.items = self.items(data.get("item") or [], ())
+        for variable in _list(data.get("variable")):
+            with self.guard("a collection variable"):
+                self.variable(variable, "collection variables")
+        with self.guard("the collection's auth"):
+            self.collection.auth = self.auth(data.get("auth"), self.collection.name, "the collection")
+        with self.guard("the collection's scripts"):
+            self.scripts(data.get("event"), "the collection")
+        self.collection.items = self.items(_list(data.get("item")), ())
         return self.result
+
+    @contextlib.contextmanager
+    def guard(self, what: str) -> Iterator[None]:
+        """A part of the file in a shape this converter does not know (a number where Postman
+        writes a list, a hand edit, another tool's export) is listed and skipped; the rest is
+        still converted. It raised TypeError/AttributeError out of the import before."""
+        try:
+            yield
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            self.warn(f"{what}: skipped, not in the shape of a Postman v2.1 export "
+                      f"({exc.__class__.__name__}: {exc})")
 
     # --- structure ------------------------------------------------------------------------
     def items(self, items: list[Any], path: tuple[str, ...]) -> list[Request | Folder]:
         out: list[Request | Folder] = []
-        for item in items:
+        for item in _list(items):
             if not isinstance(item, dict):
                 continue
             name = str(item.get("name") or "untitled")
             where = "/".join(path + (name,))
-            if "item" in item or "request" not in item:
-                children = self.items(item.get("item") or [], path + (name,))
-                self.scripts(item.get("event"), f"folder '{where}'")
-                auth = self.auth(item.get("auth"), name, f"folder '{where}'")
-                if not children:
-                    self.warn(f"folder '{where}' is empty: skipped (a folder needs requests)")
-                    continue
-                out.append(Folder(name=name, items=children, auth=auth, description=_description(item.get("description"))))
-                self.result.folders += 1
-            else:
-                request = self.request(item, name, where)
-                if request is not None:
-                    out.append(request)
-                    self.result.requests += 1
+            with self.guard(f"item '{where}'"):
+                self.item(item, name, where, path, out)
         return out
+
+    def item(self, item: dict[str, Any], name: str, where: str, path: tuple[str, ...],
+             out: list[Request | Folder]) -> None:
+        """One folder or request into `out` (the caller guards it)."""
+        if "item" in item or "request" not in item:
+            children = self.items(_list(item.get("item")), path + (name,))
+            self.scripts(item.get("event"), f"folder '{where}'")
+            auth = self.auth(item.get("auth"), name, f"folder '{where}'")
+            if not children:
+                self.warn(f"folder '{where}' is empty: skipped (a folder needs requests)")
+                return
+            out.append(Folder(name=name, items=children, auth=auth, description=_description(item.get("description"))))
+            self.result.folders += 1
+        else:
+            request = self.request(item, name, where)
+            if request is not None:
+                out.append(request)
+                self.result.requests += 1
 
     def request(self, item: dict[str, Any], name: str, where: str) -> Request | None:
         raw = item.get("request")
@@ -158,7 +181,11 @@ class _Converter:
         if not isinstance(raw, dict):
             self.warn(f"request '{where}': no request data, skipped")
             return None
-        request = Request(name=name, method=str(raw.get("method") or "GET").upper())
+        method = str(raw.get("method") or "GET").upper()
+        if not METHOD.match(method):  # the collection would not load (and the save would refuse it)
+            self.warn(f"request '{where}': {method[:40]!r} is not an HTTP method, skipped")
+            return None
+        request = Request(name=name, method=method)
         request.description = _description(raw.get("description") or item.get("description"))
         self.url(request, raw.get("url"), where)
         request.headers = [
@@ -339,6 +366,10 @@ class _Converter:
             label = {"prerequest": "pre-request script", "test": "test script"}.get(listen, f"{listen} script")
             hint = " (use expect: and capture: instead)" if listen == "test" else ""
             self.warn(f"{where}: {label} ({len(lines)} lines) not converted{hint}")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _auth_params(params: Any) -> dict[str, str]:
