@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     if target is not None:
         if target.suffix not in (".yaml", ".yml"):
             raise UsageError(f"{target} is not a .yaml file", hint="name the collection file like collections/NAME.yaml")
+        if target.is_dir():  # checked before a big spec is read, not when saving
+            raise UsageError(f"{target} is a folder", hint="give a file path inside it, like collections/NAME.yaml")
         if target.exists() and not args.force:
             raise UsageError(f"{target} already exists", hint="use --force to overwrite it, or pick another name")
     doc = open_spec(args.spec)

@@ -46,8 +46,19 @@ def test_petstore_expanded_round_trip_loses_nothing(specs_dir: Path, tmp_path: P
     assert (out.parent / collection.spec).resolve() == (specs_dir / "oai-v3.0-petstore-expanded.yaml").resolve()
 
 
-@pytest.mark.parametrize("name", ["kubernetes-swagger2.json", "asana-oas.yaml", "oai-v2-petstore-separate/spec/swagger.yaml",
-                                  "oai-v3.0-callback-example.yaml"])
+ALL_SPECS = ["kubernetes-swagger2.json", "stripe-spec3-2022-04.json", "asana-oas.yaml", "twilio-messaging-v1.yaml",
+             "oai-v2-petstore-separate/spec/swagger.yaml", "oai-v2-petstore.json", "oai-v2-petstore-expanded.yaml",
+             "oai-v2-uber.json", "oai-v3.0-api-with-examples.yaml", "oai-v3.0-callback-example.yaml",
+             "oai-v3.0-link-example.yaml", "oai-v3.0-petstore.yaml", "oai-v3.0-petstore-expanded.yaml",
+             "oai-v3.0-uspto.yaml", "oai-v3.1-non-oauth-scopes.yaml", "oai-v3.1-webhook-example.yaml"]
+
+
+def test_the_list_above_is_every_shared_spec(specs_dir: Path) -> None:
+    on_disk = {p.name for p in specs_dir.iterdir() if p.suffix in (".json", ".yaml")}
+    assert on_disk | {"oai-v2-petstore-separate/spec/swagger.yaml"} == set(ALL_SPECS)
+
+
+@pytest.mark.parametrize("name", ALL_SPECS)
 def test_import_count_equals_spec(specs_dir: Path, tmp_path: Path, name: str) -> None:
     doc = open_spec(str(specs_dir / name))
     result = spec_to_collection(doc, spec_ref=name)
@@ -58,6 +69,8 @@ def test_import_count_equals_spec(specs_dir: Path, tmp_path: Path, name: str) ->
     requests = loaded.requests()
     assert len(requests) == len(doc.operations)
     assert {r.operation for r in requests} == {op.key for op in doc.operations}
+    names = [r.name for r in requests]
+    assert len(set(names)) == len(names) and all(n.strip() and len(n) <= 120 for n in names)
     names = [(path, r.name) for path, r in loaded.walk()]
     assert len(set(names)) == len(names)
 
@@ -110,3 +123,12 @@ def test_spec_without_tags_is_grouped_by_resource(specs_dir: Path) -> None:
     assert "customers" in folders and "charges" in folders and "v1" not in folders
     assert all(r.url.startswith("{{base_url}}/v1/customers") for _, r in folders["customers"].walk())
     assert len(collection.requests()) == len(doc.operations) == 417
+
+
+def test_output_that_is_a_folder_is_refused_before_reading_the_spec(tmp_path: Path) -> None:
+    folder = tmp_path / "out.yaml"
+    folder.mkdir()
+    result = _import(str(tmp_path / "no-such-spec.yaml"), folder)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: {folder} is a folder (give a file path inside it, like "
+                                                  "collections/NAME.yaml)"]

@@ -29,7 +29,7 @@ def test_findings_become_warnings_with_a_pointer() -> None:
 
 def test_validator_failure_is_a_finding_too() -> None:
     findings = validate_spec(open_spec(str(FIXTURES / "broken" / "bad-ref.yaml")))
-    assert len(findings) == 1 and findings[0].startswith("validation stopped:") and "no-such-file.yaml" in findings[0]
+    assert len(findings) == 1 and findings[0].startswith("validation stopped") and "no-such-file.yaml" in findings[0]
 
 
 def test_cli_validate_flag_reports_on_stderr(tmp_path: Path) -> None:
@@ -46,3 +46,14 @@ def test_isolated_validation_in_a_child_process() -> None:
     findings = validate_spec(doc, isolated=True)
     assert findings == validate_spec(doc, isolated=False)
     assert len(findings) == 1 and "('on' was unexpected)" in findings[0]
+
+
+def test_validator_stopped_by_a_dangling_ref_names_the_ref_not_the_whole_spec(tmp_path: Path) -> None:
+    """referencing's PointerToNowhere message quotes the entire document; the finding names the ref."""
+    spec = tmp_path / "dangling.yaml"
+    spec.write_text("openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+                    "        '200': {description: ok, content: {application/json: {schema: "
+                    "{$ref: '#/components/schemas/Nope'}}}}\n")
+    findings = validate_spec(open_spec(str(spec)))
+    assert findings == ["validation stopped at $ref '/components/schemas/Nope': it cannot be resolved "
+                        "(fix that $ref to validate the rest)"]

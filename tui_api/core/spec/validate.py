@@ -55,8 +55,13 @@ def validate_spec(doc: Any, *, max_findings: int = MAX_FINDINGS, isolated: bool 
     except RecursionError:
         findings.append("validation stopped: the validator recursed too deeply (circular schemas)")
     except Exception as exc:  # noqa: BLE001 - the validator's own crashes (e.g. on Kubernetes) are findings too
-        findings.append(f"validation stopped: the validator failed with {exc.__class__.__name__}: "
-                        f"{_short(str(exc))}")
+        ref = getattr(exc, "ref", None)
+        if isinstance(ref, str):  # referencing's PointerToNowhere/Unresolvable: its text quotes the whole spec
+            findings.append(f"validation stopped at $ref '{ref}': it cannot be resolved "
+                            "(fix that $ref to validate the rest)")
+        else:
+            findings.append(f"validation stopped: the validator failed with {exc.__class__.__name__}: "
+                            f"{_short(str(exc))}")
     return [f"invalid spec: {finding}" if not finding.startswith("validation ") else finding for finding in findings]
 
 
