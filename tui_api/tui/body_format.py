@@ -17,6 +17,7 @@ from rich.text import Span, Text
 DEFAULT_MAX_BYTES = 256 * 1024  # what we highlight
 DEFAULT_MAX_LINES = 5000
 PRETTY_LIMIT = 4 * 1024 * 1024  # bodies we parse whole to pretty-print
+XML_PRETTY_LIMIT = 1024 * 1024  # XML we re-indent (parsing is slower than JSON's)
 THEME = "monokai"
 _THEME_FOREGROUND = (248, 248, 242)  # monokai's default text colour
 
@@ -126,6 +127,8 @@ def format_body(
         except ValueError:
             source = decoded
             note = "not valid JSON: shown as received"
+    elif kind == "xml" and decoded is not None and len(decoded) <= XML_PRETTY_LIMIT:
+        source = pretty_xml(decoded)
     elif decoded is not None:
         source = decoded
     else:
@@ -154,6 +157,24 @@ def format_body(
     text.style = ""
     text.rstrip()
     return FormattedBody(kind, text, shown_bytes, total, note)
+
+
+def pretty_xml(text: str) -> str:
+    """Re-indent XML for reading. Documents with a DTD are left as they are: no entity expansion
+    is ever done on a response we did not write."""
+    head = text[:4096].upper()
+    if "<!DOCTYPE" in head or "<!ENTITY" in text.upper():
+        return text
+    try:
+        from xml.dom import minidom
+
+        pretty = minidom.parseString(text.encode("utf-8")).toprettyxml(indent="  ")
+    except Exception:  # noqa: BLE001 - not well-formed: show it as received
+        return text
+    lines = [line for line in pretty.splitlines() if line.strip()]
+    if not text.lstrip().startswith("<?xml") and lines and lines[0].startswith("<?xml"):
+        lines = lines[1:]
+    return "\n".join(lines)
 
 
 def _without_background(style: str | Style) -> Style:
