@@ -267,8 +267,25 @@ def cmd_rm(args: argparse.Namespace) -> int:
     if profile is None:
         _find(profiles, args.profile, args.collection)  # raises "no auth profile" with the known names
     assert profile is not None
+    # The keyring entries go first: a locked keyring used to fail after the profile was gone,
+    # leaving secrets no command could reach any more. Now it fails with the profile intact.
+    # (The same name in the other scope shares the entries: then they stay.)
+    scopes = sum(args.profile in found for found in (profiles.from_collection(), profiles.personal()))
+    deleted: list[str] = []
+    if not args.keep_secrets and scopes <= 1:
+        from tui_api.core.errors import AuthError
+
+        try:
+            deleted = [spec.name for spec in kind_spec(profile.kind).secret_fields
+                       if secrets.delete(args.profile, spec.name)]
+            secrets.delete_token(args.profile)
+        except AuthError as exc:
+            raise AuthError(f"{exc.message}; the profile was not removed",
+                            hint="or pass --keep-secrets to remove only the profile") from exc
     removed = profiles.remove(args.profile, where)  # type: ignore[arg-type]
     info(f"removed auth profile '{args.profile}' from the {removed} profiles")
+    if deleted:
+        info(f"deleted {', '.join(deleted)} from the keyring")
     if profiles.collection is not None and profiles.find(args.profile) is None:
         from tui_api.cli.diagnostics import warning
 
@@ -277,10 +294,4 @@ def cmd_rm(args: argparse.Namespace) -> int:
             shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
             warning(f"{len(users)} request(s) still use '{args.profile}': {shown} "
                     f"(set their auth, or recreate the profile with `tui-api auth set {args.profile}`)")
-    if not args.keep_secrets and profiles.find(args.profile) is None:
-        deleted = [spec.name for spec in kind_spec(profile.kind).secret_fields
-                   if secrets.delete(args.profile, spec.name)]
-        secrets.delete_token(args.profile)
-        if deleted:
-            info(f"deleted {', '.join(deleted)} from the keyring")
     return ExitCode.OK

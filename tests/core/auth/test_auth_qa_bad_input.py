@@ -85,3 +85,36 @@ def test_a_broken_personal_profiles_file_is_one_line_naming_it(monkeypatch, caps
         err = capsys.readouterr().err
         assert expected in err and str(path) in err, err
         assert "unexpected error" not in err and "--collection" not in err, err
+
+
+def test_rm_with_a_locked_keyring_keeps_the_profile_so_its_secrets_stay_reachable(monkeypatch, capsys):
+    """The profile was removed first, then deleting its secret failed on the locked keyring:
+    exit 2 and a secret left where no `tui-api auth` command could reach it any more."""
+    from keyring.errors import KeyringLocked
+
+    from tui_api.cli import cmd_auth
+    from tui_api.cli.main import main
+    from tui_api.core.auth.profiles import load_personal
+    from tui_api.core.auth.secrets import MemoryKeyring, SecretStore
+
+    class LockedKeyring(MemoryKeyring):
+        locked = False
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.locked:
+                raise KeyringLocked("the collection is locked")
+            super().delete_password(service, username)
+
+    backend = LockedKeyring()
+    store = SecretStore(backend, environ={})
+    monkeypatch.setattr(cmd_auth, "secret_store", lambda: store)
+    assert main(["auth", "set", "kb", "--kind", "bearer", "--no-secret"]) == 0
+    store.set("kb", "token", "tok-value")
+    backend.locked = True
+    assert main(["auth", "rm", "kb"]) == 2
+    err = capsys.readouterr().err
+    assert "the profile was not removed" in err and "--keep-secrets" in err, err
+    assert "kb" in load_personal()
+    backend.locked = False
+    assert main(["auth", "rm", "kb"]) == 0
+    assert "kb" not in load_personal() and store.lookup("kb", "token").value is None
