@@ -315,3 +315,20 @@ async def test_validation_warnings_are_reachable(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, WarningsScreen)
         assert "version" in app.screen.query_one("#warnings-list").plain
+
+
+async def test_auth_profiles_from_spec_schemes_preselect_and_apply(demo_app: TuiApiApp, monkeypatch) -> None:
+    """The demo's securitySchemes become profiles; an operation that needs one gets it preselected,
+    and its secret (here from the environment fallback) reaches the server."""
+    monkeypatch.setenv("TUI_API_SECRET_APIKEY_KEY", "demo-key")
+    async with demo_app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        screen = demo_app.main_screen
+        screen.action_profiles_from_spec()
+        await settle(pilot)
+        assert {"apiKey", "bearerAuth"} <= set(demo_app.workspace.profile_names())
+        await open_operation(pilot, "updatePet")
+        assert screen.editor.current_request().auth == "apiKey"
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert screen.response.exchange.status == 200, screen.response.body_text

@@ -159,6 +159,8 @@ class TuiApiApp(App[None]):
         yield SystemCommand("Save request", "Save the editor's request into the collection (ctrl+s)",
                             main.action_save_request)
         yield SystemCommand("Auth profiles", "Create, edit, test and delete auth profiles (f2)", main.action_auth_profiles)
+        yield SystemCommand("Auth profiles from the spec", "Create a profile for each securityScheme of the spec",
+                            main.action_profiles_from_spec)
         yield SystemCommand("Pick environment", "Choose the collection's environment (f3)", main.action_focus_environment)
         yield SystemCommand("Variables", "Every variable, its value and where it comes from (f4)",
                             main.action_show_variables)

@@ -220,6 +220,39 @@ class CollectionMixin:
 
         self.app.push_screen(screen, closed)
 
+    def action_profiles_from_spec(self) -> None:
+        """Offer the spec's securitySchemes as auth profiles (personal; secrets are set on f2)."""
+        schemes = getattr(self.document, "security_schemes", None) or {}
+        if not schemes:
+            self.notify("the open spec declares no securitySchemes", severity="warning")
+            return
+        self.create_profiles_from_spec(schemes)
+
+    @work(thread=True, exclusive=True, group="auth-from-spec")
+    def create_profiles_from_spec(self, schemes: dict[str, Any]) -> None:
+        from tui_api.core.auth.spec import profiles_from_security_schemes
+
+        workspace: Workspace = self.app.workspace
+        try:
+            store = workspace.profile_store()
+            existing = store.all()
+            created = [p for name, p in profiles_from_security_schemes(schemes).items() if name not in existing]
+            for profile in created:
+                store.save(profile, "personal")
+        except TuiApiError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Auth profiles", severity="error")
+            return
+        self.app.call_from_thread(self._profiles_created, [p.name for p in created])
+
+    def _profiles_created(self, names: list[str]) -> None:
+        self.app.workspace.reload_profiles()
+        self._refresh_auth_choices()
+        if names:
+            self.notify(f"created auth profiles {', '.join(names)}: set their secrets with f2 "
+                        "(or TUI_API_SECRET_<PROFILE>_<FIELD>)")
+        else:
+            self.notify("every security scheme of the spec already has a profile")
+
     def on_request_editor_manage_auth_requested(self) -> None:
         self.action_auth_profiles()
 
