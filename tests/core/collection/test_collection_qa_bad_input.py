@@ -133,3 +133,16 @@ def test_postman_parts_in_an_unknown_shape_are_listed_and_the_rest_converted():
     assert "good" in names and "bad method" not in names
     assert any("'-1' is not an HTTP method" in w for w in result.warnings), result.warnings
     loads_collection(dumps_collection(result.collection))  # what it wrote loads again
+
+
+def test_folders_nested_too_deeply_are_a_collection_error(tmp_path):
+    lines = ["version: 1", "requests:"]
+    indent = "  "
+    for level in range(400):
+        lines += [f"{indent}- folder: f{level}", f"{indent}  requests:"]
+        indent += "    "
+    lines.append(indent + "- {name: r, url: 'http://127.0.0.1:1/'}")
+    path = tmp_path / "deep.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CollectionError, match="nested too deeply"):
+        load_collection(path)

@@ -230,8 +230,12 @@ def load_collection(path: str | os.PathLike[str]) -> Collection:
 
 def loads_collection(text: str, path: str = "<collection>", *, default_name: str = "untitled") -> Collection:
     """Like `load_collection`, from text (for pasted or generated YAML)."""
-    doc, collection = read_document(text, path, default_name)
-    baseline = copy.deepcopy(collection)
+    try:
+        doc, collection = read_document(text, path, default_name)
+        baseline = copy.deepcopy(collection)
+    except RecursionError as exc:  # ~200 levels of folders (or nested values) exhaust the stack
+        raise CollectionError("folders or values are nested too deeply to read", path=path,
+                              hint="flatten the nesting (a hundred levels are fine)") from exc
     collection._source = YamlSource(text, baseline, doc=doc, path=path)
     return collection
 
