@@ -255,3 +255,25 @@ def test_draft_requests_resolve_only_as_deep_as_examples_go(tmp_path: Path) -> N
     body = doc.build_request("POST /s").body
     assert body is not None and body == build_request(full).body
     assert body.value["n"] == 0 and body.value["next"]["n"] == 1
+
+
+def test_values_of_the_wrong_type_do_not_crash_drafts_or_imports() -> None:
+    """Found by mutating real specs node by node: each of these raised TypeError (an 'unexpected
+    error' in the CLI) from a draft request, the security options or the import."""
+    from tui_api.core.spec.to_collection import spec_to_collection
+
+    doc = open_spec(str(BROKEN / "wrong-types.yaml"))
+    op = "POST /things"
+    assert doc.security_options(op) == [[("key", {"type": "apiKey", "in": "header", "name": "X-Key"}, [])]]
+    request = doc.build_request(op)
+    assert request.query == [("ids", "0")]
+    assert request.body is not None and request.body.value == {"name": "string", "both": {"x": 0}}
+    assert doc.body_choices(op) == []
+    assert spec_to_collection(doc).count == 1
+
+
+def test_paths_of_the_wrong_type_is_a_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "paths-int.json"
+    spec.write_text('{"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": 1}')
+    doc = open_spec(str(spec))
+    assert doc.operations == [] and "'paths' is not a mapping; no operations could be read from it" in doc.warnings

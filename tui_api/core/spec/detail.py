@@ -170,8 +170,9 @@ def _parameter(param: dict[str, Any], swagger: bool) -> Parameter:
         if not schema and isinstance(content, dict) and content:
             media = next(iter(content.values()))
             schema = media.get("schema", {}) if isinstance(media, dict) else {}
-        style = param.get("style") or ("form" if location in ("query", "cookie") else "simple")
-        explode = param.get("explode")
+        style = param.get("style") if isinstance(param.get("style"), str) else None
+        style = style or ("form" if location in ("query", "cookie") else "simple")
+        explode = param.get("explode") if isinstance(param.get("explode"), bool) else None
         if explode is None:
             explode = style == "form"
     example = explicit_example(param)

@@ -193,7 +193,8 @@ class SpecDocument:
         for requirement in self.detail(op_or_key).security:
             if not requirement:
                 continue  # {} = "auth optional": an alternative needing nothing
-            options.append([(name, self.security_schemes.get(name, {}), list(scopes or []))
+            options.append([(name, self.security_schemes.get(name, {}), [str(s) for s in scopes]
+                             if isinstance(scopes, list) else [])
                             for name, scopes in requirement.items()])
         return options
 
@@ -226,7 +227,7 @@ def _settle(document: Any) -> None:
     containers; without this every full collection walks them all, and opening an operation now
     and then stalls for a second. The document is a tree (no cycles), so reference counting still
     frees it when the SpecDocument goes."""
-    if isinstance(document, dict) and len(document.get("paths") or ()) > 50:
+    if isinstance(document, dict) and isinstance(document.get("paths"), dict) and len(document["paths"]) > 50:
         gc.freeze()
 
 

@@ -111,7 +111,7 @@ def find_choices(schema: Any, path: str = "", depth: int = 0) -> list[Choice]:
         found.extend(find_choices(prop, f"{path}/properties/{name}", depth + 1))
     if isinstance(schema.get("items"), dict):
         found.extend(find_choices(schema["items"], f"{path}/items", depth + 1))
-    for part in schema.get("allOf") or []:
+    for part in schema["allOf"] if isinstance(schema.get("allOf"), list) else ():
         found.extend(find_choices(part, path, depth + 1))
     return found
 
@@ -132,7 +132,8 @@ def merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
     clash the schema's own definition wins, then the earlier branch."""
     merged: dict[str, Any] = {k: v for k, v in schema.items() if k not in ("allOf", "properties")}
     properties: dict[str, Any] = {}
-    for part in schema.get("allOf") or []:
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else ():
         if not isinstance(part, dict):
             continue
         if "allOf" in part:
@@ -142,7 +143,8 @@ def merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
                 for name, prop in value.items():
                     properties.setdefault(name, prop)
             elif key == "required" and isinstance(value, list):
-                merged["required"] = list(dict.fromkeys([*(merged.get("required") or []), *value]))
+                before = merged.get("required") if isinstance(merged.get("required"), list) else []
+                merged["required"] = list(dict.fromkeys(r for r in [*before, *value] if isinstance(r, str)))
             elif key not in merged:
                 merged[key] = value
     own = schema.get("properties")
@@ -253,7 +255,7 @@ def _object_example(schema: dict[str, Any], mode: Mode, branches: dict[str, int]
     result: dict[str, Any] = {}
     if depth >= MAX_DEPTH:
         return result
-    required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
+    required = {r for r in schema["required"] if isinstance(r, str)} if isinstance(schema.get("required"), list) else set()
     properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
     for name, prop in properties.items():
         if not isinstance(prop, dict):
