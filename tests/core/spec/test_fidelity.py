@@ -72,3 +72,16 @@ def test_security_override_empty_and_optional() -> None:
     assert requests["PUT"].auth == "none"
     # [{oauth: [read]}, {}] = auth optional: the import uses the listed auth rather than none
     assert requests["GET"].auth == "oauth"
+
+
+def test_patch_with_an_object_body_prefers_merge_patch_over_json_patch(specs_dir: Path) -> None:
+    """Kubernetes lists application/json-patch+json first, whose body is an array of operations;
+    the object example we make fits merge-patch (listed second)."""
+    doc = open_spec(str(specs_dir / "kubernetes-swagger2.json"))
+    op = "PATCH /api/v1/namespaces/{namespace}/configmaps/{name}"
+    body = doc.detail(op).request_body
+    assert body is not None and body.content_types[0] == "application/json-patch+json"
+    assert body.content_type == "application/merge-patch+json"
+    request = doc.build_request(op)
+    assert ("Content-Type", "application/merge-patch+json") in request.headers
+    assert request.body is not None and request.body.kind == "json" and request.body.value == {}

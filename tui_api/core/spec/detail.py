@@ -49,7 +49,9 @@ def is_json_type(content_type: str) -> bool:
 
 def pick_content_type(types: list[str]) -> str:
     """JSON first, then form, multipart, then whatever is listed first."""
-    for pred in (lambda t: t.split(";")[0].strip().lower() == "application/json", is_json_type,
+    for pred in (lambda t: t.split(";")[0].strip().lower() == "application/json",
+                 lambda t: is_json_type(t) and "json-patch" not in t.lower(),  # JSON Patch wants an array of ops
+                 is_json_type,
                  lambda t: t.startswith(FORM), lambda t: t.startswith(MULTIPART)):
         for content_type in types:
             if pred(content_type):
