@@ -118,3 +118,46 @@ def test_rm_with_a_locked_keyring_keeps_the_profile_so_its_secrets_stay_reachabl
     backend.locked = False
     assert main(["auth", "rm", "kb"]) == 0
     assert "kb" not in load_personal() and store.lookup("kb", "token").value is None
+
+
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+def test_env_secrets_with_a_trailing_line_end_work_on_both_transports(tmp_path, demo_server, monkeypatch, capsys,
+                                                                   transport):
+    """`TUI_API_SECRET_X=$'key\\n'` (CI secret stores and `echo` add one): the API-key request died
+    ('internal error' on aiohttp, LocalProtocolError on httpx) and Basic sent 'pw\\n' as the password."""
+    import json
+
+    from tui_api.cli.main import main
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("TUI_API_SECRET_K_KEY", "key-value\n")
+    monkeypatch.setenv("TUI_API_SECRET_U_PASSWORD", "pw-value\r\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "version: 1\nauth_profiles: {k: {kind: apikey, name: X-Key}, u: {kind: basic, username: al}}\n"
+        f"requests:\n  - {{name: k, url: '{demo_server.base_url}/echo', auth: k}}\n"
+        f"  - {{name: u, url: '{demo_server.base_url}/echo', auth: u}}\n")
+    report = tmp_path / "r.json"
+    code = main(["run", str(path), "--transport", transport, "--report", f"json:{report}",
+                 "--report-body-limit", "100000"])
+    assert code == 0, capsys.readouterr()
+    import base64
+
+    # the echo shows what reached the server (masked in the report): check the lengths instead
+    bodies = [json.loads(r["exchange"]["response"]["body"]["data"]) for r in json.loads(report.read_text())["requests"]]
+    assert bodies[0]["headers"]["X-Key"] == "••••••"  # the whole key matched: no line end was sent
+    # Basic's base64(user:password) is masked too: it would decode to the password otherwise
+    assert bodies[1]["headers"]["Authorization"] == "Basic ••••••"
+    assert base64.b64encode(b"al:pw-value").decode() not in report.read_text()
+
+
+def test_an_api_key_header_name_with_a_space_is_an_incomplete_profile(tmp_path, monkeypatch, capsys):
+    from tui_api.cli.main import main
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("TUI_API_SECRET_K_KEY", "key-value")
+    path = tmp_path / "c.yaml"
+    path.write_text("version: 1\nauth_profiles: {k: {kind: apikey, name: 'X Key'}}\n"
+                    "requests:\n  - {name: k, url: 'http://127.0.0.1:1/', auth: k}\n")
+    assert main(["run", str(path)]) == 2
+    assert "'name' 'X Key' is not a valid header name" in capsys.readouterr().err

@@ -13,6 +13,7 @@ environment variable), keyed by profile name and field, see `secrets.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -66,7 +67,16 @@ class AuthProfile:
                 found.append(f"'{f.name}' is required")
             if f.choices and value and value not in f.choices:
                 found.append(f"'{f.name}' must be one of {', '.join(f.choices)}, not '{value}'")
+        if self.kind == "apikey" and (self.get("in") or "header") in ("header", "cookie"):
+            # a space or ':' in a header name was sent by one transport and refused by the other
+            name = self.get("name")
+            if name and not _HEADER_TOKEN.match(name):
+                found.append(f"'name' {name!r} is not a valid {self.get('in') or 'header'} name "
+                             "(letters, digits and - only)")
         return found
+
+
+_HEADER_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 def validate_name(name: str) -> str:

@@ -16,6 +16,7 @@ credentials in, `provider.secret_values()` every literal secret (and token) it h
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -149,6 +150,11 @@ class ProfileAuthProvider:
         profile = self.profile(name)
         secrets = read_secrets(profile, self.store)
         self._secrets.update(v for v in secrets.values() if v)
+        if profile.kind == "basic" and secrets.get("password"):
+            # what actually travels: a server that echoes the request (or logs it in an error
+            # body) hands back base64(user:password), which no literal mask would catch
+            pair = f"{profile.get('username') or ''}:{secrets['password']}".encode("utf-8")
+            self._secrets.add(base64.b64encode(pair).decode("ascii"))
         if profile.kind == "oauth2_client_credentials":
             creds = client_credentials(profile, secrets)
             cached = self._oauth.get(name)

@@ -156,7 +156,9 @@ class SecretStore:
 
     def lookup(self, profile: str, field: str) -> Lookup:
         """Where a secret comes from, without raising: env first, then the keyring."""
-        value = self.environ.get(env_var_name(profile, field))
+        # a line end at the end of a variable (`$(cat file)` keeps none, CI secret stores and
+        # `echo` often add one) is never part of a secret: sent, it broke or changed the header
+        value = (self.environ.get(env_var_name(profile, field)) or "").rstrip("\r\n")
         if value:
             return Lookup(value, "env", env_var_name(profile, field))
         try:

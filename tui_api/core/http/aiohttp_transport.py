@@ -69,6 +69,8 @@ def _translated(request: httpx.Request) -> Iterator[None]:
         raise httpx.TransportError(str(exc), request=request) from exc
     except asyncio.TimeoutError as exc:
         raise httpx.ReadTimeout("timed out", request=request) from exc
+    except ValueError as exc:  # aiohttp refuses a header holding a line break before sending
+        raise httpx.LocalProtocolError(str(exc), request=request) from exc
 
 
 def _text(raw: bytes) -> str:

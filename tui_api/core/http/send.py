@@ -117,6 +117,8 @@ def _describe(exc: BaseException) -> tuple[str, str]:
         return "protocol", f"the server broke the connection: {text}"
     if isinstance(exc, httpx.TooManyRedirects):
         return "redirects", f"too many redirects: {text}"
+    if isinstance(exc, httpx.LocalProtocolError):  # e.g. a header value an auth profile made
+        return "usage", f"the request could not be sent as written: {text}"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "usage", f"unsupported URL: {text}"
     if isinstance(exc, httpx.HTTPError):
