@@ -277,3 +277,15 @@ def test_paths_of_the_wrong_type_is_a_warning(tmp_path: Path) -> None:
     spec.write_text('{"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": 1}')
     doc = open_spec(str(spec))
     assert doc.operations == [] and "'paths' is not a mapping; no operations could be read from it" in doc.warnings
+
+
+@pytest.mark.parametrize("page", [
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n<html>',
+    b"<!-- served by nginx -->\n<!DOCTYPE html>\n<html lang='en'><body>Swagger UI</body></html>",
+    b"\n\n   <HTML><HEAD><TITLE>Login</TITLE></HEAD></HTML>",
+])
+def test_html_pages_behind_a_prolog_or_comment_are_named(tmp_path: Path, page: bytes) -> None:
+    spec = tmp_path / "docs"
+    spec.write_bytes(page)
+    with pytest.raises(SpecError, match="this is an HTML page, not an OpenAPI or Swagger spec"):
+        open_spec(str(spec))

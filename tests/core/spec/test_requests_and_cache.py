@@ -271,3 +271,36 @@ def test_swagger_form_data_array_follows_collection_format(tmp_path: Path) -> No
     request = open_spec(str(spec)).build_request("POST /tags")
     assert request.body is not None and request.body.kind == "form"
     assert request.body.value == [("csv", "a,b"), ("multi", "c"), ("multi", "d")]
+
+
+def test_truncated_cache_entries_are_rebuilt_on_a_warm_open(tmp_path: Path) -> None:
+    """A cache file cut short (a full disk, a killed process): each entry alone and all at once."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text((FIXTURES / "yaml-quirks.yaml").read_text())
+    doc = open_spec(str(spec))
+    expected = doc.build_request("GET /events/{id}#one")
+    spec_cache.flush()
+    entries = sorted((paths.cache_dir() / "specs").iterdir())
+    assert len(entries) == 3
+    for victims in [[entry] for entry in entries] + [entries]:
+        for entry in victims:
+            data = entry.read_bytes()
+            entry.write_bytes(data[: len(data) // 2])
+        again = open_spec(str(spec))
+        assert [op.key for op in again.operations] == [op.key for op in doc.operations]
+        assert again.build_request("GET /events/{id}#one") == expected
+        spec_cache.flush()
+        open_spec(str(spec))  # the entries are whole again
+        spec_cache.flush()
+
+
+def test_a_cache_dir_that_cannot_be_created_does_not_stop_opening(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TUI_API_CACHE_DIR", str(blocker / "cache"))
+    for _ in range(2):
+        doc = open_spec(FEATURES)
+        spec_cache.flush()
+        assert doc.build_request("GET /pets").method == "GET"
+    assert blocker.read_text() == "not a folder"
