@@ -332,3 +332,20 @@ async def test_auth_profiles_from_spec_schemes_preselect_and_apply(demo_app: Tui
         await pilot.press("ctrl+j")
         await settle(pilot)
         assert screen.response.exchange.status == 200, screen.response.body_text
+
+
+async def test_typing_a_body_under_no_body_keeps_it(demo_app: TuiApiApp, demo_server: DemoServer) -> None:
+    async with demo_app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        editor = demo_app.main_screen.editor
+        editor.query_one("#url").value = demo_server.base_url + "/echo"
+        editor.query_one("#method").value = "POST"
+        editor.query_one("#request-tabs").active = "tab-body"
+        await pilot.pause()
+        editor.query_one("#body").focus()
+        await pilot.press(*'{"a": 1}')
+        await pilot.pause()
+        assert editor.current_request().body.value == {"a": 1}
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert '"json": {' in demo_app.main_screen.response.body_text

@@ -389,7 +389,8 @@ class RequestEditor(Vertical):
         if not self._profiles:
             text.append(
                 "No auth profiles yet. Press f2 (or Manage profiles) to create one: API key, Basic, Bearer/JWT, "
-                "Digest or OAuth 2.0 client credentials. Secrets go to the OS keyring, never to a file.\n",
+                "Digest or OAuth 2.0 client credentials; or run 'Auth profiles from the spec' from the command "
+                "palette (ctrl+p). Secrets go to the OS keyring, never to a file.\n",
                 style="dim")
         text.append("The secret is applied when the request is sent; history and the Request tab show it redacted.",
                     style="dim")
@@ -435,6 +436,14 @@ class RequestEditor(Vertical):
     @on(KeyValueTable.Changed)
     def _edited(self) -> None:
         self.post_message(self.Edited())
+
+    @on(TextArea.Changed, "#body")
+    def _body_typed(self, event: TextArea.Changed) -> None:
+        """Typing a body while "No body" is chosen picks a kind, so the text is not dropped."""
+        kind = self.query_one("#body-kind", Select)
+        text = event.text_area.text
+        if kind.value == "none" and text.strip() and self._kept_body is None:
+            kind.value = "json" if text.lstrip()[:1] in ("{", "[") else "text"
 
     @on(Select.Changed, "#body-kind")
     def _body_kind_changed(self, event: Select.Changed) -> None:
