@@ -38,6 +38,15 @@ def operations_payload(doc: Any) -> dict[str, Any]:
         "version": doc.api_version,
         "spec_version": doc.spec_version,
         "servers": [server.resolved() for server in doc.servers],
+        # the templates behind `servers` (uspto: "{scheme}://..." with scheme https|http)
+        "server_details": [
+            {
+                "url": server.url,
+                "description": server.description,
+                "variables": {var.name: {"default": var.default, "enum": list(var.enum)} for var in server.variables},
+            }
+            for server in doc.servers
+        ],
         "count": len(doc.operations),
         "operations": [
             {
@@ -80,14 +89,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(doc: Any) -> None:
     out = sys.stdout
-    out.write(f"{doc.title} {doc.api_version}  (OpenAPI {doc.spec_version}, {len(doc.operations)} operation{'' if len(doc.operations) == 1 else 's'})\n")
+    kind = "Swagger" if doc.spec_version == "2.0" else "OpenAPI"
+    out.write(f"{doc.title} {doc.api_version}  ({kind} {doc.spec_version}, {len(doc.operations)} operation{'' if len(doc.operations) == 1 else 's'})\n")
     for server in doc.servers:
-        out.write(f"  server: {server.resolved()}\n")
+        choices = [f"{var.name}: {'|'.join(var.enum) if var.enum else var.default}" for var in server.variables]
+        out.write(f"  server: {server.resolved()}{f'  ({server.url}; ' + ', '.join(choices) + ')' if choices else ''}\n")
     method_width = max((len(op.method) for op in doc.operations), default=6)
     path_width = min(60, max((len(op.path) for op in doc.operations), default=4))
     for op in doc.operations:
         section = "" if op.section == "paths" else f"[{op.section[:-1]}] "
         flags = " (deprecated)" if op.deprecated else ""
+        if op.parent:
+            flags += f"  (callback of {op.parent})"
         label = op.summary or op.operation_id or ""
         tags = f"  [{', '.join(op.tags)}]" if op.tags else ""
         out.write(f"{op.method:<{method_width}}  {section}{op.path:<{path_width}}  {label}{flags}{tags}\n".rstrip() + "\n")

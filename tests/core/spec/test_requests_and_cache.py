@@ -304,3 +304,17 @@ def test_a_cache_dir_that_cannot_be_created_does_not_stop_opening(tmp_path: Path
         spec_cache.flush()
         assert doc.build_request("GET /pets").method == "GET"
     assert blocker.read_text() == "not a folder"
+
+
+def test_cli_table_names_swagger_server_variables_and_callback_parents(specs_dir: Path, tmp_path: Path) -> None:
+    uspto = _cli("spec", str(specs_dir / "oai-v3.0-uspto.yaml"), env_home=str(tmp_path))
+    assert ("  server: https://developer.uspto.gov/ds-api  ({scheme}://developer.uspto.gov/ds-api; scheme: https|http)"
+            in uspto.stdout.splitlines())
+    assert "(Swagger 2.0, 5 operations)" in _cli("spec", str(specs_dir / "oai-v2-uber.json"),
+                                                 env_home=str(tmp_path)).stdout
+    callbacks = _cli("spec", str(specs_dir / "oai-v3.0-callback-example.yaml"), env_home=str(tmp_path)).stdout
+    assert "(callback of POST /streams)" in callbacks
+    payload = json.loads(_cli("spec", str(specs_dir / "oai-v3.0-uspto.yaml"), "--json", env_home=str(tmp_path)).stdout)
+    assert payload["servers"] == ["https://developer.uspto.gov/ds-api"]
+    assert payload["server_details"] == [{"url": "{scheme}://developer.uspto.gov/ds-api", "description": "",
+                                          "variables": {"scheme": {"default": "https", "enum": ["https", "http"]}}}]
