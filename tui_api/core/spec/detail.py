@@ -159,6 +159,7 @@ def _list(value: Any) -> list[str]:
 
 def _parameter(param: dict[str, Any], swagger: bool) -> Parameter:
     location = param["in"]
+    content_type: str | None = None
     if swagger:
         schema = {k: param[k] for k in SWAGGER_SCHEMA_KEYS if k in param}
         style, explode = COLLECTION_FORMATS.get(str(param.get("collectionFormat", "csv")), ("form", False))
@@ -172,6 +173,9 @@ def _parameter(param: dict[str, Any], swagger: bool) -> Parameter:
         if not schema and isinstance(content, dict) and content:
             media = next(iter(content.values()))
             schema = media.get("schema", {}) if isinstance(media, dict) else {}
+        content = param.get("content")
+        if isinstance(content, dict) and content and "schema" not in param:
+            content_type = str(next(iter(content)))
         style = param.get("style") if isinstance(param.get("style"), str) else None
         style = style or ("form" if location in ("query", "cookie") else "simple")
         explode = param.get("explode") if isinstance(param.get("explode"), bool) else None
@@ -195,6 +199,7 @@ def _parameter(param: dict[str, Any], swagger: bool) -> Parameter:
         style=style,
         explode=explode,
         has_example=has_explicit_example(param) or (swagger and "default" in param),
+        content_type=content_type,
     )
 
 

@@ -94,6 +94,10 @@ def has_explicit_example(node: Any) -> bool:
         return False
     if explicit_example(node) is not _SKIP:
         return True
+    content = node.get("content")
+    if isinstance(content, dict) and content and "schema" not in node:  # a `content` parameter
+        media = next(iter(content.values()))
+        return isinstance(media, dict) and has_explicit_example(media)
     schema = node.get("schema")
     return isinstance(schema, dict) and (explicit_example(schema) is not _SKIP or "default" in schema)
 

@@ -65,6 +65,7 @@ class Parameter:
     style: str | None = None
     explode: bool | None = None
     has_example: bool = False  # the spec gives an example or default (the draft request includes it)
+    content_type: str | None = None  # a `content` parameter: its value is that media type (JSON text), no style
 
 
 @dataclass

@@ -152,6 +152,8 @@ def serialise_query(param: Parameter) -> Pairs:
     """Query pairs for one parameter (values not URL-encoded: httpx does that when sending)."""
     value = param.example
     name = param.name
+    if param.content_type is not None and value is not None:  # e.g. filter={"a":1}: the media type, not a style
+        return [(name, value if isinstance(value, str) else json.dumps(value, separators=(",", ":")))]
     style = param.style or "form"
     explode = True if param.explode is None else bool(param.explode)
     if value is None:
@@ -173,6 +175,8 @@ def serialise_query(param: Parameter) -> Pairs:
 def _scalar_text(value: Any, param: Parameter, sep: str) -> str:
     if value is None:
         return ""
+    if param.content_type is not None:
+        return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
     if isinstance(value, list):
         return sep.join(_text(v) for v in value)
     if isinstance(value, dict):
