@@ -52,8 +52,12 @@ def run(args: argparse.Namespace) -> ExitCode:
             spec_path = server.write_spec(Path(folder))
             from tui_api.tui.app import TuiApiApp
 
+            from tui_api.cli.cmd_open import print_tracebacks
+
+            debug = bool(getattr(args, "debug", False))
             app = TuiApiApp(str(spec_path), server_url=server.base_url)
             app.run()
+            print_tracebacks(app, debug)
     finally:
         server.stop()
     return ExitCode.OK

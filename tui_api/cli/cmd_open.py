@@ -76,7 +76,18 @@ def run(args: argparse.Namespace) -> ExitCode:
     variables = parse_vars(args.var)
     from tui_api.tui.app import TuiApiApp
 
+    debug = bool(getattr(args, "debug", False))
     app = TuiApiApp(target, server_url=args.server, variables=variables, validate=not args.no_validate,
                     collection=collection)
     app.run()
+    print_tracebacks(app, debug)
     return ExitCode.OK
+
+
+def print_tracebacks(app: object, debug: bool) -> None:
+    """With --debug, the tracebacks behind the one-line errors the TUI showed, after it closed."""
+    import sys
+
+    if debug:
+        for trace in getattr(app, "unexpected", []):
+            sys.stderr.write(trace)

@@ -87,6 +87,7 @@ class TuiApiApp(App[None]):
         self.extra_variables = dict(variables or {})
         self.validate = validate
         self.collection_path = collection
+        self.unexpected: list[str] = []  # tracebacks of unexpected errors (shown with --debug)
         self.base_dir: Path | None = None
         anchor = collection or source
         if anchor and "://" not in anchor:
@@ -125,6 +126,12 @@ class TuiApiApp(App[None]):
 
             self._history = HistoryStore()
         return self._history
+
+    def log_unexpected(self, exc: BaseException) -> None:
+        """An unexpected error is shown as one line; with --debug its traceback is printed on exit."""
+        import traceback
+
+        self.unexpected.append("".join(traceback.format_exception(exc)))
 
     # --- actions and commands -------------------------------------------------------------
     async def action_quit(self) -> None:

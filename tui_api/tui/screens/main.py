@@ -197,6 +197,7 @@ class MainScreen(SendMixin, CollectionMixin, Screen[None]):
             self.post_message(SpecFailed(source, str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a foreign error must still reach the user as one line
+            self.app.log_unexpected(exc)
             self.post_message(SpecFailed(source, f"unexpected {exc.__class__.__name__}: {exc}"))
             return
         self.post_message(SpecLoaded(document))
@@ -227,6 +228,7 @@ class MainScreen(SendMixin, CollectionMixin, Screen[None]):
             self.post_message(OperationLoaded(operation, None, None, str(exc)))
             return
         except Exception as exc:  # noqa: BLE001
+            self.app.log_unexpected(exc)
             self.post_message(OperationLoaded(operation, None, None, f"unexpected {exc.__class__.__name__}: {exc}"))
             return
         self.post_message(OperationLoaded(operation, detail, request))

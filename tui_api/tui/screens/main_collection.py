@@ -43,6 +43,7 @@ class CollectionMixin:
             self.post_message(CollectionFailed(path, detail))
             return
         except Exception as exc:  # noqa: BLE001 - one line, never a crash
+            self.app.log_unexpected(exc)
             self.post_message(CollectionFailed(path, f"unexpected {exc.__class__.__name__}: {exc}"))
             return
         self.post_message(CollectionLoaded(collection))
@@ -57,6 +58,7 @@ class CollectionMixin:
             self.post_message(CollectionSaved(path or collection.path or "", str(exc)))
             return
         except Exception as exc:  # noqa: BLE001
+            self.app.log_unexpected(exc)
             self.post_message(CollectionSaved(path or "", f"unexpected {exc.__class__.__name__}: {exc}"))
             return
         self.post_message(CollectionSaved(collection.path or path or ""))
