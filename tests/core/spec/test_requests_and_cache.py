@@ -162,7 +162,7 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     again = open_spec(str(spec))
     spec_cache.flush()
     assert [op.key for op in again.operations] == [op.key for op in doc.operations]
-    assert spec_cache.load(doc.digest, "index") is not None  # rewritten
+    assert spec_cache.load(spec_cache.index_key(doc.digest, doc.source), "index") is not None  # rewritten
 
 
 def test_progress_is_reported() -> None:
@@ -318,3 +318,42 @@ def test_cli_table_names_swagger_server_variables_and_callback_parents(specs_dir
     assert payload["servers"] == ["https://developer.uspto.gov/ds-api"]
     assert payload["server_details"] == [{"url": "{scheme}://developer.uspto.gov/ds-api", "description": "",
                                           "variables": {"scheme": {"default": "https", "enum": ["https", "http"]}}}]
+
+
+def test_same_content_from_two_sources_keeps_its_own_servers_and_warnings(tmp_path: Path) -> None:
+    """The index cache was keyed by content alone: the same spec served by two hosts (dev and
+    staging) got the first one's relative servers, and a copied file's warnings named the original."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    text = ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: /api}]\npaths:\n"
+            "  /a:\n    get: {responses: {'200': {description: ok}}}\n"
+            "  /a:\n    post: {responses: {'200': {description: ok}}}\n")
+    (tmp_path / "spec.yaml").write_text(text)
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path))) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        urls = [f"http://127.0.0.1:{server.server_address[1]}" for server in servers]
+        for url in urls + urls:  # the second round comes from the cache
+            doc = open_spec(f"{url}/spec.yaml")
+            spec_cache.flush()
+            assert [s.url for s in doc.servers] == [f"{url}/api"]
+            assert doc.build_request("POST /a").url == f"{url}/api/a"
+            assert any(w.startswith(f"{url}/spec.yaml:7: key '/a' is written twice") for w in doc.warnings)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    copy = tmp_path / "copy" / "spec.yaml"
+    copy.parent.mkdir()
+    copy.write_text(text)
+    for _ in range(2):
+        warnings = open_spec(str(copy)).warnings
+        spec_cache.flush()
+        assert any(w.startswith(f"{copy}:7: key") for w in warnings), warnings

@@ -1,7 +1,8 @@
 """The parsed-spec cache, keyed by the content hash of the spec's bytes, in the user's cache dir.
 
 Two entries per spec, because a warm open only needs the first:
-- `<hash>.index` — the operation index, servers, security schemes and warnings (tiny: loads in
+- `<hash>-<source hash>.index` — the operation index, servers, security schemes and warnings
+  as read from that source (see `index_key`) (tiny: loads in
   a few milliseconds even for 1,000+ operations);
 - `<hash>.doc` — the parsed document, only for YAML sources: re-parsing YAML costs seconds,
   while orjson re-parses JSON about as fast as unpickling it.
@@ -28,6 +29,13 @@ CACHE_FORMAT = 5  # bump when SpecIndex or the model changes shape
 def content_hash(data: bytes) -> str:
     """SHA-256: hardware-accelerated on current CPUs, about twice as fast as BLAKE2 here."""
     return hashlib.sha256(data).hexdigest()
+
+
+def index_key(digest: str, source: str) -> str:
+    """The index entry of one content *as opened from one source*: its warnings name the file, and
+    relative servers (and Swagger's missing host) are resolved against the URL it came from, so
+    the same spec served by dev and staging must not share one."""
+    return f"{digest}-{hashlib.sha256(source.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
 def source_key(name: str) -> str:

@@ -244,7 +244,7 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
         # it, so its content hash is known without reading 4 MB (the document is read when needed).
         known = cache.load(cache.source_key(name), "stat")
         if isinstance(known, tuple) and len(known) == 2 and known[0] == stamp:
-            index = cache.load(known[1], "index")
+            index = cache.load(cache.index_key(known[1], name), "index")
             if isinstance(index, SpecIndex) and not index.external_uris:
                 report("ready", 1.0)
                 return SpecDocument(name, index, digest=known[1], data=None)
@@ -261,7 +261,7 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
     else:
         digest = cache.content_hash(data)
         if use_cache:
-            index = cache.load(digest, "index")
+            index = cache.load(cache.index_key(digest, name), "index")
             if isinstance(index, SpecIndex) and not index.external_uris:
                 if stamp is not None:
                     cache.store_later([(cache.source_key(name), "stat", (stamp, digest))])
@@ -276,7 +276,7 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
     if use_cache and not index.external_uris:
         # Pickled here (a pickling thread would hold the GIL anyway), written and fsynced in the
         # background: the write costs as much as the rest of a cold open of 4 MB of JSON.
-        entries: list[tuple[str, str, Any]] = [(digest, "index", cache.dumps(index))]
+        entries: list[tuple[str, str, Any]] = [(cache.index_key(digest, name), "index", cache.dumps(index))]
         if not is_json:
             entries.append((digest, "doc", cache.dumps(document)))  # re-parsing YAML is slow; JSON is not
         if stamp is not None:
