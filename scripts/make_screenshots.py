@@ -37,9 +37,8 @@ async def make(out: Path, size: tuple[int, int]) -> list[Path]:
             await settle(pilot)
             screen = app.main_screen
             # 1. the tree, filtered, with an operation's docs and its request filled in
-            await pilot.press("slash", *"pet")
-            await pilot.pause(0.3)
-            await pilot.press("enter")  # into the tree, on the first match
+            await pilot.press("slash", *"pet", "enter")  # filter; enter opens the first match
+            await settle(pilot)
             await pilot.press("down", "enter")  # POST /pets
             await settle(pilot)
             written.append(Path(app.save_screenshot("main.svg", str(out))))
@@ -61,20 +60,29 @@ async def make(out: Path, size: tuple[int, int]) -> list[Path]:
         collection = Path(folder) / "pets.yaml"
         collection.write_text(COLLECTION.format(base=server.base_url, spec=spec.name), encoding="utf-8")
         os.environ["TUI_API_SECRET_DEMO_KEY_KEY"] = "demo-key"  # the demo's API key, as CI would pass it
-        app = TuiApiApp(collection=str(collection), validate=False)
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            screen = app.main_screen
-            tree = screen.query_one("#collection")
-            for node in tree.request_nodes():
-                if node.data.item.name == "rename pet":
-                    tree.select_request(node.data.item)
-            await settle(pilot)
-            screen.editor.query_one("#request-tabs").active = "tab-body"
-            await pilot.press("ctrl+j")
-            await settle(pilot)
-            written.append(Path(app.save_screenshot("collection.svg", str(out))))
+        try:
+            written.append(await _collection_shot(collection, out, size))
+        finally:
+            os.environ.pop("TUI_API_SECRET_DEMO_KEY_KEY", None)
     return written
+
+
+async def _collection_shot(collection: Path, out: Path, size: tuple[int, int]) -> Path:
+    from tui_api.tui.app import TuiApiApp
+
+    app = TuiApiApp(collection=str(collection), validate=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        tree = screen.query_one("#collection")
+        for node in tree.request_nodes():
+            if node.data.item.name == "rename pet":
+                tree.select_request(node.data.item)
+        await settle(pilot)
+        screen.editor.query_one("#request-tabs").active = "tab-body"
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        return Path(app.save_screenshot("collection.svg", str(out)))
 
 
 COLLECTION = """\
