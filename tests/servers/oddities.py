@@ -2,6 +2,7 @@
 
     /redirect/N      302 to /redirect/N-1; /redirect/0 answers 200 "ok"
     /loop            302 to itself, forever
+    /bad-location    302 with a Location that is not a URL
     /bad-gzip        200 with Content-Encoding: gzip and bytes that are not gzip
     /not-http        bytes that are not an HTTP response, then closes
 """
@@ -34,6 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, b"ok", {"Content-Type": "text/plain"})
             else:
                 self._send(302, headers={"Location": f"/redirect/{left - 1}"})
+        elif path == "/bad-location":
+            self._send(302, headers={"Location": "http://[::1"})
         elif path == "/loop":
             self._send(302, headers={"Location": "/loop"})
         elif path == "/bad-gzip":

@@ -203,6 +203,7 @@ def test_redirects_are_hops_not_retries_and_odd_answers_read_in_one_line(tmp_pat
               - {{name: hops, url: "{server.url('/redirect/3')}", expect: {{status: 200}}}}
               - {{name: gzip, url: "{server.url('/bad-gzip')}"}}
               - {{name: junk, url: "{server.url('/not-http')}", options: {{idempotency_key: false}}}}
+              - {{name: badloc, url: "{server.url('/bad-location')}"}}
             """)
         code = main(["run", str(path), "--retries", "0", "--transport", transport])
     out = capsys.readouterr().out
@@ -212,6 +213,7 @@ def test_redirects_are_hops_not_retries_and_odd_answers_read_in_one_line(tmp_pat
     assert "could not be decoded as Content-Encoding: gzip" in lines["gzip"], out
     assert "not a valid HTTP response" in lines["junk"] or "illegal status line" in lines["junk"], out
     assert "^" not in lines["junk"] and "\\n" not in lines["junk"], out
+    assert "redirected to an invalid URL" in lines["badloc"] and "broke the connection" not in lines["badloc"], out
     assert code == 3
 
 

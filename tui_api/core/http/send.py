@@ -113,6 +113,8 @@ def _describe(exc: BaseException) -> tuple[str, str]:
         if "refused" in lowered:
             return "connect", f"connection refused: nothing is listening there; is the server running? ({text})"
         return "connect", f"connection failed: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError) and "location header" in text.lower():
+        return "redirects", f"the server redirected to an invalid URL ({text.rstrip('.')})"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "protocol", f"the server broke the connection: {text}"
     if isinstance(exc, httpx.TooManyRedirects):
