@@ -104,3 +104,12 @@ def test_pattern_examples_match_their_pattern() -> None:
     assert example_for_pattern("[unclosed") is None
     schema = {"type": "string", "pattern": r"^MG[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}
     assert example_for_schema(schema) == "MG" + "0" * 32
+
+
+def test_length_and_item_count_limits_are_respected() -> None:
+    assert example_for_schema({"type": "string", "maxLength": 2}) == "st"
+    assert example_for_schema({"type": "string", "minLength": 8, "maxLength": 8}) == "stringst"
+    assert example_for_schema({"type": "array", "items": {"type": "integer"}, "minItems": 3}) == [0, 0, 0]
+    assert example_for_schema({"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}}},
+                               "minItems": 2}) == [{"a": "string"}, {"a": "string"}]
+    assert len(example_for_schema({"type": "array", "items": {"type": "string"}, "minItems": 1000})) == 5

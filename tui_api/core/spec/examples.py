@@ -215,7 +215,11 @@ def _example(schema: Any, mode: Mode, branches: dict[str, int], path: str, depth
         if depth >= MAX_DEPTH:
             return []
         item = _example(schema.get("items"), mode, branches, f"{path}/items", depth + 1)
-        return [] if item is _SKIP else [item]
+        if item is _SKIP:
+            return []
+        min_items = schema.get("minItems")
+        count = min(min_items, 5) if isinstance(min_items, int) and not isinstance(min_items, bool) and min_items > 1 else 1
+        return [copy.deepcopy(item) for _ in range(count)]
     if kind == "string":
         fmt = schema.get("format")
         if isinstance(fmt, str) and fmt in FORMAT_EXAMPLES and isinstance(FORMAT_EXAMPLES[fmt], str):
@@ -231,6 +235,9 @@ def _example(schema: Any, mode: Mode, branches: dict[str, int], path: str, depth
         text = "string"
         if isinstance(min_length, int) and min_length > len(text):
             text = (text * (min_length // len(text) + 1))[:min_length]
+        max_length = schema.get("maxLength")
+        if isinstance(max_length, int) and not isinstance(max_length, bool) and 0 <= max_length < len(text):
+            text = text[:max_length]  # a country code (maxLength 2) must not be "string"
         return text
     if kind in ("integer", "number"):
         return _number_example(schema, kind)
