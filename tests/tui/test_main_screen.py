@@ -349,3 +349,13 @@ async def test_typing_a_body_under_no_body_keeps_it(demo_app: TuiApiApp, demo_se
         await pilot.press("ctrl+j")
         await settle(pilot)
         assert '"json": {' in demo_app.main_screen.response.body_text
+
+
+async def test_copy_response_body(demo_app: TuiApiApp) -> None:
+    async with demo_app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await open_operation(pilot, "showPetById")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        demo_app.main_screen.action_copy_body()
+        assert '"name": "Rex"' in demo_app.clipboard.replace('":"', '": "')

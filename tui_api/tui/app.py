@@ -160,6 +160,7 @@ class TuiApiApp(App[None]):
         yield SystemCommand("Focus URL", "Edit the URL (ctrl+l)", main.action_focus_url)
         yield SystemCommand("Save response body", "Write the last response body to a file (ctrl+o)",
                             main.action_save_body)
+        yield SystemCommand("Copy response body", "Copy the response body to the clipboard", main.action_copy_body)
         yield SystemCommand("Spec warnings", "List the spec's validation warnings (ctrl+w)", main.action_show_warnings)
         yield SystemCommand("Toggle endpoint tree", "Hide or show the left pane (ctrl+b)", main.action_toggle_tree)
         yield SystemCommand("New request", "Start a blank request (ctrl+n)", main.action_new_request)

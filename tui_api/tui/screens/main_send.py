@@ -186,6 +186,21 @@ class SendMixin:
 
         self.app.push_screen(PromptScreen("Save the response body to:", suggested, hint=hint), chosen)
 
+    def action_copy_body(self) -> None:
+        """The response body to the clipboard (text only, at most 1 MB; save larger ones with ctrl+o)."""
+        exchange = self.response.exchange
+        if exchange is None or not exchange.body:
+            self.notify("no response body to copy", severity="warning")
+            return
+        body = exchange.body[:1024 * 1024]
+        if b"\x00" in body[:4096]:
+            self.notify("the body is binary: save it with ctrl+o instead", severity="warning")
+            return
+        self.app.copy_to_clipboard(body.decode("utf-8", errors="replace"))
+        cut = " (first 1 MB)" if len(exchange.body) > len(body) else ""
+        self.notify(f"response body copied{cut} (your terminal must allow OSC 52)")
+
+
 
 def suggest_filename(url: str, content_type: str, status: int | None) -> str:
     ext = {"json": "json", "xml": "xml", "html": "html", "plain": "txt", "yaml": "yaml", "csv": "csv"}
