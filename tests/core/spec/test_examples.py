@@ -113,3 +113,9 @@ def test_length_and_item_count_limits_are_respected() -> None:
     assert example_for_schema({"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}}},
                                "minItems": 2}) == [{"a": "string"}, {"a": "string"}]
     assert len(example_for_schema({"type": "array", "items": {"type": "string"}, "minItems": 1000})) == 5
+
+
+def test_exclusive_maximum_in_both_spellings() -> None:
+    assert example_for_schema({"type": "integer", "exclusiveMaximum": 0}) == -1  # 3.1
+    assert example_for_schema({"type": "integer", "maximum": 0, "exclusiveMaximum": True}) == -1  # 3.0
+    assert example_for_schema({"type": "number", "maximum": -2}) == -2

@@ -256,6 +256,11 @@ def _number_example(schema: dict[str, Any], kind: str) -> int | float:
     elif excl is True and isinstance(low, (int, float)):
         low = low + 1
     high = schema.get("maximum")
+    excl_high = schema.get("exclusiveMaximum")
+    if isinstance(excl_high, (int, float)) and not isinstance(excl_high, bool):
+        high = excl_high - (1 if kind == "integer" else 0.5)  # 3.1: a number
+    elif excl_high is True and isinstance(high, (int, float)) and not isinstance(high, bool):
+        high = high - (1 if kind == "integer" else 0.5)  # 3.0: a flag on maximum
     value: int | float = low if isinstance(low, (int, float)) and not isinstance(low, bool) else 0
     if isinstance(high, (int, float)) and not isinstance(high, bool) and value > high:
         value = high
