@@ -132,3 +132,13 @@ def test_output_that_is_a_folder_is_refused_before_reading_the_spec(tmp_path: Pa
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"error: {folder} is a folder (give a file path inside it, like "
                                                   "collections/NAME.yaml)"]
+
+
+def test_operation_with_its_own_server_keeps_it(specs_dir: Path) -> None:
+    """Stripe's POST /v1/files declares servers: [files.stripe.com]; with {{base_url}} the upload
+    went to api.stripe.com."""
+    doc = open_spec(str(specs_dir / "stripe-spec3-2022-04.json"))
+    requests = {r.operation: r for r in spec_to_collection(doc).collection.requests()}
+    assert requests["POST /v1/files"].url == "https://files.stripe.com/v1/files"
+    assert requests["GET /v1/files"].url == "{{base_url}}/v1/files"
+    assert requests["GET /v1/customers/{customer}"].url == "{{base_url}}/v1/customers/{{customer}}"

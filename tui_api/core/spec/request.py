@@ -42,10 +42,10 @@ def build_request(detail: OperationDetail, *, server_url: str | None = None, as_
                   branches: dict[str, int] | None = None) -> Request:
     """`branches` picks other `oneOf`/`anyOf` branches of the body (see `examples.find_choices`)."""
     op = detail.operation
-    if as_variables:
-        base = "{{base_url}}"
-    elif server_url is not None:
+    if server_url is not None:  # wins over as_variables: an operation's own server (Stripe's uploads)
         base = server_url
+    elif as_variables:
+        base = "{{base_url}}"
     else:
         base = detail.servers[0].resolved() if detail.servers else ""
     if op.section == "paths":

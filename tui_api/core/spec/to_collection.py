@@ -56,7 +56,7 @@ def spec_to_collection(doc: SpecDocument, *, name: str | None = None, spec_ref: 
         detail = doc.request_detail(op)
         for problem in detail.problems:
             warnings.append(f"{op.key}: {problem}")
-        request = doc.build_request(op, as_variables=True)
+        request = doc.build_request(op, as_variables=True, server_url=_own_server(detail, doc))
         request.name = names[op.key]
         for param in detail.parameters:
             if param.location == "path" and param.name not in variables:
@@ -123,6 +123,17 @@ def _base_name(op: Operation) -> str:
     if op.section == "webhooks" and not (op.summary or op.operation_id):
         name = f"{op.method} {op.path}"
     return name
+
+
+def _own_server(detail: Any, doc: SpecDocument) -> str | None:
+    """An operation (or path) with servers of its own keeps that URL: Stripe's POST /v1/files goes
+    to files.stripe.com, and {{base_url}} (api.stripe.com) would send the upload to the wrong host."""
+    if detail.operation.section != "paths" or not detail.servers:
+        return None
+    if [s.url for s in detail.servers] == [s.url for s in doc.servers]:
+        return None
+    url = detail.servers[0].resolved()
+    return url if "://" in url else None
 
 
 def _text(value: Any) -> str:
