@@ -228,16 +228,24 @@ def run_command(args: argparse.Namespace) -> ExitCode:
 def _spec_problems(collection, plan) -> list[str]:
     """`schema: true` against a `spec:` file that is not there would skip every schema check
     (shown only with --verbose) and pass: a typo in `spec:` must not turn checks off."""
-    spec = collection.spec
-    if not spec or "://" in spec or not any(p.request.expect.schema for p in plan.requests):
+    checking = [p for p in plan.requests if p.request.expect.schema]
+    if not checking:
         return []
+    spec = collection.spec
+    problems = [f"request '{p.label}': 'schema: true' needs the request's 'operation: METHOD /path' "
+                "(the spec operation whose response schema applies)" for p in checking if not p.request.operation]
+    if not spec:
+        return problems + ["'schema: true' needs 'spec:' in the collection (the spec file the requests came "
+                           "from); without it every schema check would be skipped and pass"]
+    if "://" in spec:
+        return problems
     path = Path(spec).expanduser()
     if not path.is_absolute() and collection.path:
         path = Path(collection.path).resolve().parent / path
     if path.is_file():
-        return []
-    return [f"spec: {path} does not exist, and requests check 'schema: true' against it "
-            "(fix 'spec:' in the collection; it is relative to the collection file)"]
+        return problems
+    return problems + [f"spec: {path} does not exist, and requests check 'schema: true' against it "
+                       "(fix 'spec:' in the collection; it is relative to the collection file)"]
 
 
 def _collection_problems(exc, args: argparse.Namespace | None = None) -> ExitCode:

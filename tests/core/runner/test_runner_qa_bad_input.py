@@ -344,3 +344,18 @@ def test_a_check_message_shortened_inside_a_secret_keeps_none_of_it(tmp_path, de
     out = capsys.readouterr().out
     assert '"Bearer ' in out and "…" in out  # the token was shortened
     assert "S4-xxxx" not in out and "S4-xxxx" not in (tmp_path / "j.xml").read_text()
+
+
+def test_schema_true_without_an_operation_or_a_spec_stops_the_run(tmp_path, demo_server, capsys):
+    """Such a check can never run: it was skipped (said only with --verbose) and counted as a pass."""
+    path = write(tmp_path, f"""\
+        version: 1
+        requests:
+          - {{name: no op, url: "{demo_server.base_url}/pets", expect: {{schema: true}}}}
+          - {{name: with op, operation: GET /pets, url: "{demo_server.base_url}/pets", expect: {{schema: true}}}}
+        """)
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "request 'no op': 'schema: true' needs the request's 'operation: METHOD /path'" in err
+    assert "'schema: true' needs 'spec:' in the collection" in err
+    assert "'with op'" not in err
