@@ -137,8 +137,11 @@ def test_multi_file_spec_over_http(spec_server: str) -> None:
 def test_url_errors(spec_server: str) -> None:
     with pytest.raises(SpecError, match="server answered 404"):
         open_spec(f"{spec_server}/nope.yaml")
-    with pytest.raises(SpecError, match="cannot fetch: ConnectError"):
+    with pytest.raises(SpecError, match=r"cannot fetch: connection refused by 127.0.0.1:9 \(is the server running"):
         open_spec("http://127.0.0.1:9/openapi.yaml")
+    plain_http = spec_server.replace("http://", "https://")
+    with pytest.raises(SpecError, match=r"cannot fetch: TLS failed with 127.0.0.1:\d+: .*\(check the URL \(http or https\?\)"):
+        open_spec(f"{plain_http}/oai-v3.0-petstore.yaml")
 
 
 def test_relative_servers_are_resolved_against_the_spec_url(tmp_path: Path, spec_server: str) -> None:

@@ -114,12 +114,29 @@ def _fetch(url: str, *, timeout: float) -> bytes:
     except httpx.TimeoutException as exc:
         raise SpecError(f"timed out after {timeout:g} s", source=url, hint="check the URL or try again") from exc
     except httpx.HTTPError as exc:
-        raise SpecError(f"cannot fetch: {exc.__class__.__name__}: {exc}", source=url,
-                        hint="check the URL and your network") from exc
+        what, hint = _fetch_failure(exc, url)
+        raise SpecError(f"cannot fetch: {what}", source=url, hint=hint) from exc
     if response.status_code >= 400:
         raise SpecError(f"server answered {response.status_code} {response.reason_phrase}", source=url,
                         hint="check the URL")
     return response.content
+
+
+def _fetch_failure(exc: Exception, url: str) -> tuple[str, str]:
+    """(what went wrong, what to do) in words, from httpx's exception and its cause's text."""
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    host = urlparse(url).netloc or url
+    if "refused" in lowered:
+        return f"connection refused by {host}", "is the server running on that port?"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered \
+            or "temporary failure in name resolution" in lowered:
+        return f"cannot resolve the host name '{urlparse(url).hostname}'", "check the URL and your network or DNS"
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        return f"TLS failed with {host}: {text}", "check the URL (http or https?) and the server's certificate"
+    if "unreachable" in lowered:
+        return f"network unreachable ({host})", "check your network"
+    return f"{exc.__class__.__name__}: {text}", "check the URL and your network"
 
 
 def parse_bytes(data: bytes, source: str, warnings: list[str] | None = None) -> Any:
