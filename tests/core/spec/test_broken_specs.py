@@ -292,3 +292,36 @@ def test_html_pages_behind_a_prolog_or_comment_are_named(tmp_path: Path, page: b
     spec.write_bytes(page)
     with pytest.raises(SpecError, match="this is an HTML page, not an OpenAPI or Swagger spec"):
         open_spec(str(spec))
+
+
+def test_an_endless_download_is_cut_off_with_one_line() -> None:
+    """A URL that streams forever (a misconfigured endpoint, /dev/urandom behind a proxy) must not
+    fill the memory: the download stops at a limit (lowered here to keep the test small)."""
+    from http.server import BaseHTTPRequestHandler
+
+    from tui_api.core.spec import loader
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"x" * 65536)
+            except OSError:
+                pass
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(SpecError) as caught:
+            loader._fetch(f"http://127.0.0.1:{server.server_address[1]}/spec.json", timeout=30, max_bytes=2 * 1024 * 1024)
+        assert "the download passed 2 MB, far more than any spec" in str(caught.value)
+    finally:
+        server.shutdown()
+        server.server_close()

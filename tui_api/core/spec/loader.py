@@ -106,20 +106,38 @@ def read_source(source: str, *, timeout: float = 30.0) -> bytes:
         raise SpecError(f"cannot read: {exc.strerror or exc}", source=source) from exc
 
 
-def _fetch(url: str, *, timeout: float) -> bytes:
+MAX_DOWNLOAD = 256 * 1024 * 1024  # bytes: the largest real specs are ~10 MB; an endless stream must not eat memory
+TOTAL_TIMEOUT_FACTOR = 4  # a server dripping bytes slower than each read's timeout still ends
+
+
+def _fetch(url: str, *, timeout: float, max_bytes: int = MAX_DOWNLOAD) -> bytes:
+    import time
+
     import httpx
 
+    deadline = time.monotonic() + timeout * TOTAL_TIMEOUT_FACTOR
     try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                raise SpecError(f"server answered {response.status_code} {response.reason_phrase}", source=url,
+                                hint="check the URL")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise SpecError(f"the download passed {max_bytes // (1024 * 1024)} MB, far more than any spec",
+                                    source=url, hint="check the URL; or download the spec and open the file")
+                if time.monotonic() > deadline:
+                    raise SpecError(f"still downloading after {timeout * TOTAL_TIMEOUT_FACTOR:g} s", source=url,
+                                    hint="download the spec and open the file")
+                chunks.append(chunk)
+            return b"".join(chunks)
     except httpx.TimeoutException as exc:
         raise SpecError(f"timed out after {timeout:g} s", source=url, hint="check the URL or try again") from exc
     except httpx.HTTPError as exc:
         what, hint = _fetch_failure(exc, url)
         raise SpecError(f"cannot fetch: {what}", source=url, hint=hint) from exc
-    if response.status_code >= 400:
-        raise SpecError(f"server answered {response.status_code} {response.reason_phrase}", source=url,
-                        hint="check the URL")
-    return response.content
 
 
 def _fetch_failure(exc: Exception, url: str) -> tuple[str, str]:
