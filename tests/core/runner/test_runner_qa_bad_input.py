@@ -359,3 +359,25 @@ def test_schema_true_without_an_operation_or_a_spec_stops_the_run(tmp_path, demo
     assert "request 'no op': 'schema: true' needs the request's 'operation: METHOD /path'" in err
     assert "'schema: true' needs 'spec:' in the collection" in err
     assert "'with op'" not in err
+
+
+def test_urls_that_can_never_be_sent_stop_the_run_before_sending(tmp_path, demo_server, capsys):
+    """ftp://, a space in the host (also through a variable), a port past 65535: each was an
+    'ERR not sent' mid-run (exit 3) after the requests before it had gone out."""
+    path = write(tmp_path, f"""\
+        version: 1
+        variables: {{host: "not a host", base: "{demo_server.base_url}"}}
+        requests:
+          - {{name: first, url: "{{{{base}}}}/pets", capture: {{id: "$[0].id"}}}}
+          - {{name: ftp, url: "ftp://127.0.0.1/x"}}
+          - {{name: spaces, url: "http://{{{{host}}}}/x"}}
+          - {{name: port, url: "http://127.0.0.1:99999/x"}}
+          - {{name: captured, url: "{{{{base}}}}/pets/{{{{id}}}}"}}
+        """)
+    code = main(["run", str(path)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "", captured.out + captured.err
+    assert "3 problem(s)" in captured.err
+    assert "request 'ftp': unsupported URL scheme 'ftp'" in captured.err
+    assert "request 'spaces': the URL 'http://not a host/x' has an invalid host" in captured.err
+    assert "request 'port': the URL 'http://127.0.0.1:99999/x' has port 99999" in captured.err

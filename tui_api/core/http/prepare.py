@@ -88,15 +88,7 @@ def prepare_request(
             url_obj = merged
         else:
             url_obj = httpx.URL(url)
-        if url_obj.scheme not in ("http", "https"):
-            raise SendError(f"unsupported URL scheme '{url_obj.scheme}'", kind="usage", hint="use http:// or https://")
-        if not url_obj.host:
-            raise SendError(f"the URL '{url}' has no host", kind="usage")
-        if "%" in url_obj.host or any(c.isspace() for c in url_obj.host):
-            # httpx percent-encodes a space in the host; the DNS lookup of 'not%20a%20url' then
-            # fails three times (with retries) with a message about DNS, not about the URL
-            raise SendError(f"the URL '{url}' has an invalid host", kind="usage",
-                            hint="a host has no spaces; check the URL and its {{variables}}")
+        _check_url_parts(url_obj, url)
         if data is not None and not files:
             return httpx.Request(request.method.upper(), url_obj, headers=headers, data=dict_or_pairs(data))
         if files:
@@ -124,6 +116,32 @@ def _checked_headers(headers: list[tuple[str, str]], where: str) -> list[tuple[s
                             hint="a header value is one line; check the value and its {{variables}}")
         checked.append((name, value if value.isascii() else value.encode("utf-8")))
     return checked
+
+
+def check_url(url: str) -> None:
+    """Raise SendError when `url` (variables already resolved) can never be sent."""
+    if not url:
+        raise SendError("the URL is empty", kind="usage", hint="type a URL such as http://127.0.0.1:8000/pets")
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        _check_url_parts(httpx.URL(url), url)
+    except httpx.InvalidURL as exc:
+        raise SendError(f"invalid URL '{url}': {exc}", kind="usage") from exc
+
+
+def _check_url_parts(url_obj: httpx.URL, url: str) -> None:
+    if url_obj.scheme not in ("http", "https"):
+        raise SendError(f"unsupported URL scheme '{url_obj.scheme}'", kind="usage", hint="use http:// or https://")
+    if not url_obj.host:
+        raise SendError(f"the URL '{url}' has no host", kind="usage")
+    if "%" in url_obj.host or any(c.isspace() for c in url_obj.host):
+        # httpx percent-encodes a space in the host; the DNS lookup of 'not%20a%20url' then
+        # fails three times (with retries) with a message about DNS, not about the URL
+        raise SendError(f"the URL '{url}' has an invalid host", kind="usage",
+                        hint="a host has no spaces; check the URL and its {{variables}}")
+    if url_obj.port is not None and not 0 < url_obj.port < 65536:
+        raise SendError(f"the URL '{url}' has port {url_obj.port}, outside 1-65535", kind="usage")
 
 
 def dict_or_pairs(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:

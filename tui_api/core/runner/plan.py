@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_api.core.collection.model import Collection, Folder, Request
-from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in
+from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in, substitute
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
 from tui_api.core.runner.options_check import option_problems
@@ -196,6 +196,25 @@ def _check_expect(where: str, request: Request, problems: list[str]) -> None:
             problems.append(f"{where}: capture {variable}: {problem}")
 
 
+def _check_url(where: str, request: Request, variables: Any, static: bool, problems: list[str]) -> None:
+    """A URL that can never be sent (ftp://, no host, a space in the host, a bad port) is a
+    collection problem, found before sending: it was an 'ERR not sent' mid-run (exit 3). URLs
+    that read captured values are checked when sent."""
+    if not static:
+        return
+    from tui_api.core.errors import TuiApiError
+    from tui_api.core.http.prepare import check_url
+
+    try:
+        url = substitute(request.url.strip(), variables)
+    except TuiApiError:
+        return  # an undefined variable or a loop: already a problem of its own
+    try:
+        check_url(url)
+    except TuiApiError as exc:
+        problems.append(f"{where}: {exc}")
+
+
 def _check_files(where: str, request: Request, base_dir: Path | None, problems: list[str]) -> None:
     """A body file that is not there is a collection problem (exit 2, nothing sent), not a
     request that failed mid-run. Paths with {{variables}} are checked when sent."""
@@ -286,6 +305,7 @@ def build_plan(
             problems.append(f"{where} uses auth profile '{auth}', which is not defined")
         _check_expect(where, request, problems)
         _check_files(where, request, base_dir, problems)
+        _check_url(where, request, variables, all(raw(name) is not None for name in names_in(request.url)), problems)
         problems.extend(option_problems(request.options, f"{where} options", request=True))
         deps: set[int] = set()
         for name in uses:
