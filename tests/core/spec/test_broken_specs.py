@@ -3,6 +3,7 @@ confined to the operations that need the broken part."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -325,3 +326,32 @@ def test_an_endless_download_is_cut_off_with_one_line() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_device_that_never_ends_is_cut_off() -> None:
+    from tui_api.core.spec import loader
+
+    with pytest.raises(SpecError, match="more than 1 MB and still going: not a spec file"):
+        loader._read_file("/dev/zero", max_bytes=1024 * 1024)
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_nobody_writes_to_does_not_block(tmp_path: Path) -> None:
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(SpecError, match="spec.yaml: the file is empty"):
+        open_spec(str(fifo))
+
+
+def test_a_pipe_with_a_spec_in_it_opens(tmp_path: Path, specs_dir: Path) -> None:
+    """`tui-api spec <(curl -s URL)` hands us /dev/fd/N, a pipe."""
+    read_end, write_end = os.pipe()
+    data = (specs_dir / "oai-v3.0-petstore.yaml").read_bytes()
+    writer = threading.Thread(target=lambda: (os.write(write_end, data), os.close(write_end)))
+    writer.start()
+    try:
+        doc = open_spec(f"/dev/fd/{read_end}")
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert len(doc.operations) == 3

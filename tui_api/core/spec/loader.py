@@ -14,6 +14,7 @@ The YAML loader is tuned for specs rather than YAML in general:
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -92,9 +93,8 @@ def read_source(source: str, *, timeout: float = 30.0) -> bytes:
     """The raw bytes of a spec file or URL. Raises SpecError with one clear line."""
     if is_url(source):
         return _fetch(source, timeout=timeout)
-    path = Path(source)
     try:
-        return path.read_bytes()
+        return _read_file(source)
     except FileNotFoundError as exc:
         raise SpecError("file not found", source=source, hint="check the path") from exc
     except IsADirectoryError as exc:
@@ -108,6 +108,40 @@ def read_source(source: str, *, timeout: float = 30.0) -> bytes:
 
 MAX_DOWNLOAD = 256 * 1024 * 1024  # bytes: the largest real specs are ~10 MB; an endless stream must not eat memory
 TOTAL_TIMEOUT_FACTOR = 4  # a server dripping bytes slower than each read's timeout still ends
+
+
+def _read_file(source: str, max_bytes: int = MAX_DOWNLOAD) -> bytes:
+    """A regular file at once; anything else (a pipe from `<(curl ...)`, a device) read up to a
+    limit: /dev/zero used to fill the memory, and a FIFO nobody writes to blocked forever."""
+    import fcntl
+
+    st = os.stat(source)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "Is a directory", source)
+    if stat.S_ISREG(st.st_mode):
+        if st.st_size > max_bytes:
+            raise SpecError(f"the file is {st.st_size // (1024 * 1024)} MB, far more than any spec", source=source,
+                            hint="is this the right file?")
+        return Path(source).read_bytes()
+    # Opening a FIFO without O_NONBLOCK waits for a writer that may never come; with it, and
+    # blocking reads afterwards, a pipe with no writer reads as empty.
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > max_bytes:
+                raise SpecError(f"more than {max_bytes // (1024 * 1024)} MB and still going: not a spec file",
+                                source=source, hint="is this the right file?")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 def _fetch(url: str, *, timeout: float, max_bytes: int = MAX_DOWNLOAD) -> bytes:
