@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_api.core.collection.model import Collection, Folder, Request
-from tui_api.core.collection.variables import VariableContext, dynamic_value, names_in, substitute
+from tui_api.core.collection.variables import VariableContext, dynamic_value, looks_secret, names_in, substitute
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
 from tui_api.core.runner.options_check import option_problems
@@ -212,7 +212,10 @@ def _check_url(where: str, request: Request, variables: Any, static: bool, probl
     try:
         check_url(url)
     except TuiApiError as exc:
-        problems.append(f"{where}: {exc}")
+        text = str(exc)
+        if any(looks_secret(name) for name in names_in(request.url)):
+            text = text.replace(url, request.url.strip())  # stderr is a CI log: keep the reference
+        problems.append(f"{where}: {text}")
 
 
 def _check_files(where: str, request: Request, base_dir: Path | None, problems: list[str]) -> None:
