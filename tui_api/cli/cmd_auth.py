@@ -69,6 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common(test_p)
     test_p.add_argument("profile", metavar="PROFILE")
     test_p.add_argument("--collection", metavar="FILE", help="the collection the profile is in")
+    test_p.add_argument("--insecure", action="store_true",
+                        help="do not verify the token endpoint's TLS certificate (as `run --insecure`)")
     test_p.set_defaults(handler=cmd_test)
 
     rm_p = actions.add_parser("rm", help="delete a profile and its keyring secrets")
@@ -243,7 +245,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     from tui_api.core.auth.check import check_profile
 
     profiles, secrets = _stores(args.collection)
-    for line in check_profile(_find(profiles, args.profile, args.collection), secrets):
+    for line in check_profile(_find(profiles, args.profile, args.collection), secrets, verify=not args.insecure):
         print(line)
     print("ok")
     return ExitCode.OK

@@ -161,3 +161,27 @@ def test_an_api_key_header_name_with_a_space_is_an_incomplete_profile(tmp_path, 
                     "requests:\n  - {name: k, url: 'http://127.0.0.1:1/', auth: k}\n")
     assert main(["run", str(path)]) == 2
     assert "'name' 'X Key' is not a valid header name" in capsys.readouterr().err
+
+
+def test_auth_test_insecure_reaches_a_token_endpoint_with_a_self_signed_certificate(tmp_path, monkeypatch, capsys):
+    """The TLS error told the user to use --insecure, which `auth test` did not have."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from servers.faulty import FaultyServer
+    from servers.tls import self_signed_context
+    from tui_api.cli.main import main
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("TUI_API_SECRET_O_CLIENT_SECRET", "cs-value")
+    with FaultyServer(tls=self_signed_context(tmp_path)) as server:
+        path = tmp_path / "c.yaml"
+        path.write_text("version: 1\nauth_profiles:\n"
+                        f"  o: {{kind: oauth2_client_credentials, token_url: '{server.url('/echo')}', client_id: c}}\n"
+                        "requests:\n  - {name: a, url: 'http://127.0.0.1:1/', auth: o}\n")
+        assert main(["auth", "test", "o", "--collection", str(path)]) == 2
+        assert "TLS certificate not trusted" in capsys.readouterr().err
+        assert main(["auth", "test", "o", "--collection", str(path), "--insecure"]) == 2
+        err = capsys.readouterr().err
+    assert "without an access_token" in err, err  # reached: the endpoint answered (not with a token)

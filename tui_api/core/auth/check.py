@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+import httpx
+
 from tui_api.core.auth.jwt import decode_jwt
 from tui_api.core.auth.kinds import kind_spec
 from tui_api.core.auth.oauth2 import ClientCredentialsAuth, Token
@@ -60,12 +62,19 @@ def _plain_lines(profile: AuthProfile, secrets: dict[str, str]) -> list[str]:
     return lines
 
 
-def check_profile(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None = None) -> list[str]:
+def check_profile(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None = None,
+                  *, verify: bool = True) -> list[str]:
+    """`verify=False` (`auth test --insecure`) for a token endpoint with a self-signed
+    certificate, as `tui-api run --insecure` would reach it."""
     lines, secrets = _prepare(profile, store, overrides)
     if profile.kind == "oauth2_client_credentials":
         auth = build_auth(profile, secrets, store=store)
         assert isinstance(auth, ClientCredentialsAuth)
-        lines.append(describe_token(auth.fetch_now()))
+        if verify:
+            lines.append(describe_token(auth.fetch_now()))
+        else:
+            with httpx.Client(verify=False, timeout=httpx.Timeout(10.0, read=30.0)) as client:
+                lines.append(describe_token(auth.fetch_now(client)))
         return lines
     return lines + _plain_lines(profile, secrets)
 
