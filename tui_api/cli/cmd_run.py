@@ -200,7 +200,8 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     from tui_api.core.runner.plan import build_plan
 
     plan = build_plan(collection, static, folders=args.folder, names=args.request, known_profiles=known_profiles)
-    plan.problems.extend(_spec_problems(collection, plan))
+    schemas = _schema_source(collection)
+    plan.problems.extend(_spec_problems(collection, plan, schemas))
     if provider_error and any(p.auth for p in plan.requests):
         plan.problems.append(provider_error)
     elif auth_provider is not None and not plan.problems:
@@ -222,10 +223,20 @@ def run_command(args: argparse.Namespace) -> ExitCode:
     if args.timeout is not None:
         overrides["timeouts"] = timeouts_for(args.timeout)
     options = RunOptions.from_collection(collection.options, **overrides)
-    return _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers)
+    return _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers, schemas)
 
 
-def _spec_problems(collection, plan) -> list[str]:
+def _schema_source(collection):
+    """One SpecSchemas for the run (the spec opened once, for the pre-flight and the checks)."""
+    if not collection.spec:
+        return None
+    from tui_api.core.runner.schema import SpecSchemas
+
+    base_dir = Path(collection.path).resolve().parent if collection.path else None
+    return SpecSchemas(collection.spec, base_dir)
+
+
+def _spec_problems(collection, plan, schemas=None) -> list[str]:
     """`schema: true` against a `spec:` file that is not there would skip every schema check
     (shown only with --verbose) and pass: a typo in `spec:` must not turn checks off."""
     checking = [p for p in plan.requests if p.request.expect.schema]
@@ -242,10 +253,17 @@ def _spec_problems(collection, plan) -> list[str]:
     path = Path(spec).expanduser()
     if not path.is_absolute() and collection.path:
         path = Path(collection.path).resolve().parent / path
-    if path.is_file():
-        return problems
-    return problems + [f"spec: {path} does not exist, and requests check 'schema: true' against it "
-                       "(fix 'spec:' in the collection; it is relative to the collection file)"]
+    if not path.is_file():
+        return problems + [f"spec: {path} does not exist, and requests check 'schema: true' against it "
+                           "(fix 'spec:' in the collection; it is relative to the collection file)"]
+    if schemas is not None:
+        for operation in dict.fromkeys(p.request.operation for p in checking if p.request.operation):
+            why = schemas.problem(operation)
+            if why:
+                users = [p.label for p in checking if p.request.operation == operation]
+                problems.append(f"request '{users[0]}'{f' (and {len(users) - 1} more)' if len(users) > 1 else ''}: "
+                                f"'schema: true' cannot be checked: {why}")
+    return problems
 
 
 def _collection_problems(exc, args: argparse.Namespace | None = None) -> ExitCode:
@@ -296,7 +314,8 @@ def _auth_problems(auth_provider, plan) -> list[str]:
     return problems
 
 
-def _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers) -> ExitCode:
+def _execute(collection, plan, static, options, reports, args, auth_provider, secret_headers,
+             schema_source=None) -> ExitCode:
     import asyncio
     import signal
 
@@ -304,13 +323,10 @@ def _execute(collection, plan, static, options, reports, args, auth_provider, se
     from tui_api.core.fileio import write_atomic
     from tui_api.core.runner.engine import RequestResult, Runner
     from tui_api.core.runner.reports import JsonReportSpool, junit_xml
-    from tui_api.core.runner.schema import SpecSchemas
 
     printer = RunPrinter(sys.stdout, quiet=args.quiet, verbose=args.verbose,
                          secrets=lambda: _secret_values(static, auth_provider))
     printer.set_labels([p.label for p in plan.requests])
-    base_dir = Path(collection.path).resolve().parent if collection.path else None
-    schema_source = SpecSchemas(collection.spec, base_dir) if collection.spec else None
     spool = (JsonReportSpool(lambda: _secret_values(static, auth_provider), secret_headers)
              if any(kind == "json" for kind, _ in reports) else None)
 

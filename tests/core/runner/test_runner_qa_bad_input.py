@@ -381,3 +381,23 @@ def test_urls_that_can_never_be_sent_stop_the_run_before_sending(tmp_path, demo_
     assert "request 'ftp': unsupported URL scheme 'ftp'" in captured.err
     assert "request 'spaces': the URL 'http://not a host/x' has an invalid host" in captured.err
     assert "request 'port': the URL 'http://127.0.0.1:99999/x' has port 99999" in captured.err
+
+
+def test_schema_true_on_an_operation_the_spec_does_not_have_stops_the_run(tmp_path, demo_server, capsys):
+    """`operation: listPets` (an operationId, not METHOD /path) was skipped on every response and
+    passed; the spec is now opened before sending and the operation looked up."""
+    spec = demo_server.write_spec(tmp_path)
+    text = f"""\
+        version: 1
+        spec: {spec.name}
+        requests:
+          - {{name: a, operation: OPERATION, url: "{demo_server.base_url}/pets", expect: {{schema: true}}}}
+          - {{name: b, operation: OPERATION, url: "{demo_server.base_url}/pets", expect: {{schema: true}}}}
+        """
+    path = write(tmp_path, text.replace("OPERATION", "listPets"))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "request 'a' (and 1 more): 'schema: true' cannot be checked: operation listPets not found" in err, err
+    write(tmp_path, text.replace("OPERATION", "GET /pets"))
+    assert main(["run", str(path), "--verbose"]) == 0
+    assert "schema: ok" in capsys.readouterr().out

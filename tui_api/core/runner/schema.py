@@ -94,7 +94,7 @@ class SpecSchemas:
                 self._problem = f"the spec {self.source} could not be read ({str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__})"
         return self._index
 
-    def __call__(self, operation: str, status: int) -> tuple[dict[str, Any] | None, str]:
+    def _detail(self, operation: str) -> tuple[Any, str]:
         index = self._open()
         if index is None:
             return None, self._problem or "no spec"
@@ -106,6 +106,19 @@ class SpecSchemas:
         detail, why = self._details[operation]
         if detail is None:
             return None, f"operation {operation} not found in {self.source}" + (f" ({why})" if why else "")
+        return detail, ""
+
+    def problem(self, operation: str) -> str | None:
+        """Why `schema: true` can never check `operation` (the spec cannot be read, or has no
+        such operation), or None. `tui-api run` asks before sending: such a check would be
+        skipped on every response and count as a pass."""
+        detail, why = self._detail(operation)
+        return why if detail is None else None
+
+    def __call__(self, operation: str, status: int) -> tuple[dict[str, Any] | None, str]:
+        detail, why = self._detail(operation)
+        if detail is None:
+            return None, why
         responses = getattr(detail, "responses", {}) or {}
         code = str(status)
         response = responses.get(code) or responses.get(f"{code[0]}XX") or responses.get(f"{code[0]}xx") \
