@@ -96,3 +96,34 @@ def test_content_parameters_are_sent_as_their_media_type() -> None:
     request = doc.build_request("GET /search")
     assert request.query == [("filter", '{"tag":"red","max":3}')]
     assert ("X-Context", '{"user":"ann"}') in request.headers
+
+
+def test_callback_url_expressions_are_filled_from_the_parent_draft(specs_dir: Path, tmp_path: Path) -> None:
+    doc = open_spec(str(specs_dir / "oai-v3.0-callback-example.yaml"))
+    callback = next(op for op in doc.operations if op.section == "callbacks")
+    assert doc.build_request(callback).url == "https://tonys-server.com/data"  # from the parent's callbackUrl
+    assert doc.build_request(callback, as_variables=True).url == "{{webhook_url}}"
+    spec = tmp_path / "hooks.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: hooks, version: '1'}\n"
+        "servers: [{url: 'https://api.example.com'}]\n"
+        "paths:\n"
+        "  /subscriptions/{team}:\n"
+        "    post:\n"
+        "      parameters: [{name: team, in: path, required: true, schema: {type: string, example: red}}]\n"
+        "      requestBody:\n"
+        "        content:\n"
+        "          application/json:\n"
+        "            schema: {type: object, properties: {hook: {type: object, properties: {url: {type: string,"
+        " example: 'https://me.example/h'}}}}}\n"
+        "      callbacks:\n"
+        "        event:\n"
+        "          '{$request.body#/hook/url}/{$request.path.team}?via={$method}&r={$response.body#/id}':\n"
+        "            post: {responses: {'200': {description: ok}}}\n"
+        "      responses: {'201': {description: ok}}\n"
+    )
+    hooks = open_spec(str(spec))
+    callback = next(op for op in hooks.operations if op.section == "callbacks")
+    # $response is only known after a real call: it stays as written
+    assert hooks.build_request(callback).url == "https://me.example/h/red?via=POST&r={$response.body#/id}"

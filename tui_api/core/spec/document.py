@@ -24,7 +24,7 @@ from tui_api.core.spec.index import SpecIndex, build_index, check_kind
 from tui_api.core.spec.loader import is_url, normalise_source, parse_bytes, read_source
 from tui_api.core.spec.model import Operation, OperationDetail, Server
 from tui_api.core.spec.refs import Resolver
-from tui_api.core.spec.request import build_request
+from tui_api.core.spec.request import build_request, fill_runtime_expressions
 
 DETAIL_CACHE_SIZE = 16  # resolved details kept: rebuilt in ~10 ms, and more live nodes make GC pauses longer
 Progress = Callable[[str, float], None]  # (stage, fraction done 0..1)
@@ -177,8 +177,19 @@ class SpecDocument:
 
     def build_request(self, op_or_key: Operation | str, *, server_url: str | None = None,
                       as_variables: bool = False, branches: dict[str, int] | None = None) -> Request:
-        """A draft request. `branches` maps a `body_choices()` path to the branch index to use."""
-        return build_request(self.request_detail(op_or_key), server_url=server_url, as_variables=as_variables, branches=branches)
+        """A draft request. `branches` maps a `body_choices()` path to the branch index to use.
+        A callback's URL expression ({$request.query.callbackUrl}/data) is filled from the draft
+        of the operation that declares it, so the draft can be sent to that receiver."""
+        request = build_request(self.request_detail(op_or_key), server_url=server_url, as_variables=as_variables,
+                                branches=branches)
+        op = self.operation(op_or_key)
+        if op.section == "callbacks" and op.parent and not as_variables and server_url is None and "{$" in request.url:
+            try:
+                parent = self.build_request(op.parent)
+            except SpecError:
+                return request
+            request.url = fill_runtime_expressions(request.url, parent, self.request_detail(op.parent))
+        return request
 
     def body_choices(self, op_or_key: Operation | str) -> list[Choice]:
         """The request body's `oneOf`/`anyOf` spots, for a "pick another branch" control."""

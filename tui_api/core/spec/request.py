@@ -9,6 +9,7 @@ conforming client would send.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -270,3 +271,48 @@ def _multipart_parts(example: Any, schema: dict[str, Any],
         else:
             parts.append(MultipartPart(name=str(key), value=_text(value), content_type=content_type))
     return parts
+
+
+_EXPRESSION = re.compile(r"\{(\$[^{}]+)\}")
+
+
+def fill_runtime_expressions(text: str, parent: Request, parent_detail: OperationDetail) -> str:
+    """Replace OpenAPI runtime expressions ({$request.query.x}, {$request.path.id},
+    {$request.header.X}, {$request.body#/a/b}, {$url}, {$method}) with values from the draft of the
+    operation a callback belongs to. An expression we cannot fill stays as written."""
+
+    def value(expression: str) -> str | None:
+        if expression == "$url":
+            return parent.url
+        if expression == "$method":
+            return parent.method
+        source, _, rest = expression.partition(".")
+        if source != "$request":
+            return None  # $response...: known only after the real call
+        if rest.startswith("body"):
+            pointer = rest[4:].lstrip("#")
+            node: Any = parent.body.value if parent.body is not None else None
+            for part in [p for p in pointer.split("/") if p]:
+                part = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                    node = node[int(part)]
+                else:
+                    return None
+            return None if node is None else _text(node)
+        location, _, name = rest.partition(".")
+        if location == "query":
+            return next((v for k, v in parent.query if k == name), None)
+        if location == "header":
+            return parent.header(name)
+        if location == "path":
+            param = next((p for p in parent_detail.parameters if p.location == "path" and p.name == name), None)
+            return _text(param.example) if param is not None and param.example is not None else None
+        return None
+
+    def replace_one(match: re.Match[str]) -> str:
+        filled = value(match.group(1).strip())
+        return filled if filled else match.group(0)
+
+    return _EXPRESSION.sub(replace_one, text)
