@@ -67,11 +67,13 @@ def _inputs(tmp: Path, site: str) -> dict[str, tuple[str, str]]:
         "refused": ("http://127.0.0.1:1/spec.yaml", "http://127.0.0.1:1/spec.yaml: cannot fetch"),
         "404": (f"{site}/spec.yaml", "server answered 404"),
         "html": (f"{site}/docs", "this is an HTML page, not an OpenAPI or Swagger spec"),
+        "url without scheme": ("petstore.example.com/v2/swagger.json",
+                               "file not found (for a URL, write it with https:// or http:// in front)"),
     }
 
 
 CASES = ["missing", "folder", "empty", "binary", "yaml", "json", "list", "v4", "swagger12", "postman", "no paths",
-         "refused", "404", "html"]
+         "refused", "404", "html", "url without scheme"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from tui_api.core.spec.model import Operation, OperationDetail, Server
 from tui_api.core.spec.refs import Resolver
 from tui_api.core.spec.request import build_request, fill_runtime_expressions
 
+_HOST_LIKE = re.compile(r"^(localhost|[\w-]+(\.[\w-]+)*\.[a-z]{2,}|\d+\.\d+\.\d+\.\d+)(:\d+)?/", re.IGNORECASE)
 DETAIL_CACHE_SIZE = 16  # resolved details kept: rebuilt in ~10 ms, and more live nodes make GC pauses longer
 Progress = Callable[[str, float], None]  # (stage, fraction done 0..1)
 
@@ -248,6 +250,9 @@ def open_spec(source: str, *, use_cache: bool = True, progress: Progress | None 
     if not isinstance(source, str) or not source.strip():
         raise SpecError("no spec given", hint="give a spec file path or an http(s) URL")
     name = normalise_source(source.strip())
+    if not is_url(name) and _HOST_LIKE.match(source.strip()) and not os.path.exists(name):
+        raise SpecError("file not found", source=source.strip(),
+                        hint="for a URL, write it with https:// or http:// in front")
     report("reading", 0.0)
     stamp = _file_stamp(name) if use_cache else None
     if stamp is not None:
