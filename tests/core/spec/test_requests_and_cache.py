@@ -357,3 +357,15 @@ def test_same_content_from_two_sources_keeps_its_own_servers_and_warnings(tmp_pa
         warnings = open_spec(str(copy)).warnings
         spec_cache.flush()
         assert any(w.startswith(f"{copy}:7: key") for w in warnings), warnings
+
+
+def test_details_from_several_threads_at_once(specs_dir: Path) -> None:
+    """The TUI opens operations in worker threads; the small LRU of details is shared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = open_spec(str(specs_dir / "kubernetes-swagger2.json"))
+    ops = doc.operations[:400]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        details = list(pool.map(doc.detail, ops * 2))
+    assert [d.operation.key for d in details] == [op.key for op in ops * 2]
+    assert all(d.problems == [] for d in details)

@@ -46,6 +46,7 @@ class SpecDocument:
         self._details: dict[str, OperationDetail] = {}
         self._by_key = {op.key: op for op in index.operations}
         self._lock = threading.Lock()
+        self._details_lock = threading.Lock()
 
     # -- the index -------------------------------------------------------------------------------
     @property
@@ -152,17 +153,19 @@ class SpecDocument:
     # -- details on demand -----------------------------------------------------------------------
     def detail(self, op_or_key: Operation | str) -> OperationDetail:
         op = self.operation(op_or_key)
-        found = self._details.pop(op.key, None)
-        if found is not None:
-            self._details[op.key] = found  # most recently used last
-            return found
+        with self._details_lock:  # the TUI resolves in worker threads, several at once
+            found = self._details.pop(op.key, None)
+            if found is not None:
+                self._details[op.key] = found  # most recently used last
+                return found
         self._ensure_document()
         assert self._resolver is not None
         detail = build_detail(op, self._locator(op), self._index, self._resolver, self._document,
                               self.source)
-        self._details[op.key] = detail
-        while len(self._details) > DETAIL_CACHE_SIZE:
-            self._details.pop(next(iter(self._details)))
+        with self._details_lock:
+            self._details[op.key] = detail
+            while len(self._details) > DETAIL_CACHE_SIZE:
+                self._details.pop(next(iter(self._details)), None)
         return detail
 
     def request_detail(self, op_or_key: Operation | str) -> OperationDetail:
