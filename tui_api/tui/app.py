@@ -87,6 +87,7 @@ class TuiApiApp(App[None]):
         self.extra_variables = dict(variables or {})
         self.validate = validate
         self.collection_path = collection
+        self.keymap_overrides: dict[str, str] = {}  # binding id -> keys, from keymap.yaml
         self.unexpected: list[str] = []  # tracebacks of unexpected errors (shown with --debug)
         self.base_dir: Path | None = None
         anchor = collection or source
@@ -105,8 +106,33 @@ class TuiApiApp(App[None]):
         from tui_api.tui.screens.main import MainScreen
 
         self.http_client = make_client(transport=self._transport)
+        self._apply_user_keymap()
         self.main_screen = MainScreen()
         self.push_screen(self.main_screen)
+
+    def _apply_user_keymap(self) -> None:
+        """`<config>/keymap.yaml` remaps keys by binding id; a broken file keeps the defaults."""
+        from tui_api.tui.keymap import load_keymap
+
+        result = load_keymap()
+        self.keymap_overrides = dict(result.keymap)
+        if result.keymap:
+            self.set_keymap(result.keymap)
+        if result.problems:
+            shown = "\n".join(f"• {p}" for p in result.problems[:6])
+            more = f"\n… and {len(result.problems) - 6} more" if len(result.problems) > 6 else ""
+            kept = "the other entries apply" if result.keymap else "default keys apply"
+            self.notify(f"{result.path}:\n{shown}{more}\n({kept})", title="Keymap not fully applied",
+                        severity="warning", timeout=15, markup=False)
+
+    def keys_for(self, binding_id: str, default: str) -> str:
+        """The keys (comma-separated, as bound) for a binding id after the user's keymap."""
+        return self.keymap_overrides.get(binding_id, default)
+
+    def key_label(self, binding_id: str, default: str) -> str:
+        """The first key of a binding, as the footer shows it (ctrl+j -> ^j)."""
+        first = self.keys_for(binding_id, default).split(",")[0].strip()
+        return self.get_key_display(Binding(first, ""))
 
     async def on_unmount(self) -> None:
         if self.http_client is not None:
@@ -155,7 +181,7 @@ class TuiApiApp(App[None]):
         main = self.main_screen
         if main is None:
             return
-        yield SystemCommand("Send request", "Send the request in the editor (ctrl+j)", main.action_send)
+        yield SystemCommand("Send request", f"Send the request in the editor ({self.keys_for('send', 'ctrl+j')})", main.action_send)
         yield SystemCommand("Filter endpoints", "Focus the endpoint filter (/)", main.action_focus_filter)
         yield SystemCommand("Focus URL", "Edit the URL (ctrl+l)", main.action_focus_url)
         yield SystemCommand("Save response body", "Write the last response body to a file (ctrl+o)",

@@ -62,7 +62,11 @@ def bindings_table(screen: Screen) -> Table:
         for binding in bindings:
             if not isinstance(binding, Binding):
                 binding = Binding(*binding)
-            keys = ", ".join(screen.app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+            bound = binding.key
+            if binding.id and hasattr(screen.app, "keys_for"):
+                bound = screen.app.keys_for(binding.id, binding.key)  # after the user's keymap.yaml
+            keys = ", ".join(screen.app.get_key_display(Binding(key.strip(), binding.action))
+                             for key in bound.split(","))
             description = LONG.get(binding.id or "", "") or binding.description or binding.action.replace("_", " ")
             key = (binding.action, description)
             if key in seen:
@@ -72,6 +76,22 @@ def bindings_table(screen: Screen) -> Table:
     for keys, description, binding_id in rows:
         table.add_row(keys, description, binding_id)
     return table
+
+
+def keymap_text(app: object) -> Text:
+    from tui_api.tui.keymap import keymap_path
+
+    text = Text()
+    text.append("Write ")
+    text.append(str(keymap_path()), style="bold")
+    text.append(" with one line per binding id (the id column above) and its keys, then restart:\n")
+    text.append("    send: ctrl+enter,f9\n    save-request: [ctrl+s, f10]\n", style="cyan")
+    overrides = getattr(app, "keymap_overrides", {}) or {}
+    if overrides:
+        text.append("Remapped now: " + ", ".join(f"{k} = {v}" for k, v in sorted(overrides.items())), style="dim")
+    else:
+        text.append("No keys are remapped now (the defaults above).", style="dim")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -101,7 +121,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("tui-api keys   (esc closes; remap any key by its id in the keymap)", classes="help-title")
+            yield Static("tui-api keys   (esc closes; remap any key by its id in the keymap, see below)",
+                         classes="help-title")
             with VerticalScroll():
                 yield Static(bindings_table(self.main_screen))
                 tips = Table(box=None, show_header=False, pad_edge=False, expand=True)
@@ -111,3 +132,5 @@ class HelpScreen(ModalScreen[None]):
                     tips.add_row(what, how)
                 yield Static(Text("\nHow to", style="bold underline"))
                 yield Static(tips)
+                yield Static(Text("\nRemap keys", style="bold underline"))
+                yield Static(keymap_text(self.app))

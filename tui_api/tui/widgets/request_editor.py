@@ -212,7 +212,7 @@ class RequestEditor(Vertical):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
             yield UrlInput(placeholder="URL, or paste a cURL command  (ctrl+l)", id="url", compact=True,
                            select_on_focus=False)
-            yield Button("Send ^j", id="send", variant="primary", compact=True)
+            yield Button(self._button_label(False), id="send", variant="primary", compact=True)
         with TabbedContent(initial="tab-docs", id="request-tabs"):
             with TabPane("Docs", id="tab-docs"):
                 yield OperationInfo(id="operation-info")
@@ -399,8 +399,15 @@ class RequestEditor(Vertical):
     def set_sending(self, sending: bool) -> None:
         self._sending = sending
         button = self.query_one("#send", Button)
-        button.label = "Cancel esc" if sending else "Send ^j"
+        button.label = self._button_label(sending)
         button.variant = "error" if sending else "primary"
+
+    def _button_label(self, sending: bool) -> str:
+        """The Send/Cancel button names the key bound to it (after the user's keymap)."""
+        label = getattr(self.app, "key_label", None)
+        if sending:
+            return f"Cancel {label('cancel-send', 'escape') if label else 'esc'}"
+        return f"Send {label('send', 'ctrl+j') if label else '^j'}"
 
     def focus_url(self) -> None:
         """Focus the URL with the cursor at its end (editing, not replacing, is the common case)."""
