@@ -114,7 +114,11 @@ def _read_secrets(profile: str, fields: list, from_stdin: bool) -> dict[str, str
 
     values: dict[str, str] = {}
     if from_stdin:
-        lines = sys.stdin.read().splitlines()
+        text = sys.stdin.read(1024 * 1024 + 1)  # secrets, one per line: never a stream to drain
+        if len(text) > 1024 * 1024:
+            raise UsageError("stdin holds over 1 MiB: that is not a list of secrets",
+                             hint="give one secret per line")
+        lines = text.splitlines()
         for spec, line in zip(fields, lines):
             values[spec.name] = line.rstrip("\r")
         missing = [spec.name for spec in fields if not values.get(spec.name)]

@@ -46,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("no cURL command given",
                              hint="pass it in quotes: tui-api import curl 'curl https://...', or pipe it in")
-        text = sys.stdin.read()
+        limit = 16 * 1024 * 1024  # a pasted command, not a stream: `< /dev/zero` must not eat the memory
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise UsageError("the cURL command on stdin is over 16 MiB",
+                             hint="put a large body in a file and use --data-binary @FILE")
     else:
         text = args.command
     result = import_curl(text)

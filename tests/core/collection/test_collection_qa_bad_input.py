@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,30 @@ def test_folders_nested_too_deeply_are_a_collection_error(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(CollectionError, match="nested too deeply"):
         load_collection(path)
+
+
+@pytest.mark.parametrize("argv", [["run", "/dev/zero"], ["import", "postman", "/dev/zero"],
+                                  ["auth", "list", "--collection", "/dev/zero"]])
+def test_a_device_given_as_a_file_is_refused_not_read_forever(argv, capsys):
+    """`tui-api run /dev/zero` read until the memory ran out (MemoryError, or the machine's)."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    assert main(argv) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_import_curl_from_an_endless_stdin_stops(monkeypatch, capsys):
+    import io
+    import sys
+
+    class Endless(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            buffer[:] = b"x" * len(buffer)
+            return len(buffer)
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+    assert main(["import", "curl"]) == 2
+    assert "over 16 MiB" in capsys.readouterr().err

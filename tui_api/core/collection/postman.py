@@ -65,6 +65,9 @@ def load_postman(path: str | Path) -> PostmanImport:
 def _read_text(file: Path, hint: str) -> str:
     """The file as text; an unreadable or binary file is a CollectionError (not a
     UnicodeDecodeError escaping as an 'unexpected error')."""
+    from tui_api.core.collection.yaml_format import refuse_special_file
+
+    refuse_special_file(file)
     try:
         raw = file.read_bytes()
     except OSError as exc:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -205,9 +206,21 @@ def read_document(text: str, path: str, default_name: str, *, fast: bool = True)
 _NOT_PARSED = object()
 
 
+def refuse_special_file(file: Path) -> None:
+    """/dev/zero or a pipe given as a collection: reading it never ends (or eats the memory)."""
+    try:
+        mode = file.stat().st_mode
+    except OSError:
+        return  # missing or unreadable: the read says so
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise CollectionError("not a regular file (a device or a pipe)", path=str(file),
+                              hint="give the path of a .yaml file")
+
+
 def load_collection(path: str | os.PathLike[str]) -> Collection:
     """Read and validate a collection file. Raises CollectionError (with `.problems`)."""
     file = Path(path)
+    refuse_special_file(file)
     try:
         raw = file.read_bytes()
     except FileNotFoundError as exc:
