@@ -47,3 +47,15 @@ async def test_non_ascii_header_values_go_out_as_utf8_on_both_transports(faulty,
     assert ex.status == 200, ex.error
     seen = {k.lower(): v for k, v in json.loads(ex.body)["headers"].items()}
     assert seen["x-u"].encode("latin-1") == "héllo ☃".encode("utf-8")
+
+
+def test_a_device_as_a_body_file_is_refused_not_read_forever():
+    from pathlib import Path
+
+    from tui_api.core.collection.model import Body
+
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(SendError, match="not a regular file"):
+        prepare_request(Request(name="r", method="POST", url="http://127.0.0.1:1/", body=Body("file", "{{f}}")),
+                        {"f": "/dev/zero"})

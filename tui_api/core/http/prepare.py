@@ -160,4 +160,7 @@ def _resolve_path(raw: str, base_dir: Path | None) -> Path:
     path = Path(raw).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # /dev/zero or a pipe: read_bytes() would never return
+        raise SendError(f"{path} is not a regular file", kind="usage", hint="send the content of a file")
     return path

@@ -237,7 +237,8 @@ def _check_files(where: str, request: Request, base_dir: Path | None, problems: 
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         if not path.is_file():
-            why = "is a directory" if path.is_dir() else "does not exist"
+            why = ("is a directory" if path.is_dir() else "is not a regular file" if path.exists()
+                   else "does not exist")
             problems.append(f"{where}: {label}: {path} {why} (paths are relative to the collection file)")
 
 
