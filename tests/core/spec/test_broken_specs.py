@@ -355,3 +355,12 @@ def test_a_pipe_with_a_spec_in_it_opens(tmp_path: Path, specs_dir: Path) -> None
         writer.join()
         os.close(read_end)
     assert len(doc.operations) == 3
+
+
+def test_two_yaml_documents_in_one_file(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yaml"
+    spec.write_text("openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n---\nopenapi: 3.0.0\n")
+    with pytest.raises(SpecError) as caught:
+        open_spec(str(spec))
+    assert "two.yaml:4:1: invalid YAML: a second YAML document starts here ('---'); a spec is one document" \
+        in str(caught.value)

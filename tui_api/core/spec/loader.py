@@ -227,6 +227,8 @@ def _load_yaml(data: bytes, source: str, warnings: list[str] | None = None) -> A
         problem = exc.problem or exc.context or "syntax error"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
+        if "single document" in str(exc.context):
+            problem = "a second YAML document starts here ('---'); a spec is one document"
         if mark is not None and _char_at(data, mark.line, mark.column) == "\t":
             problem += "; YAML does not allow tabs for indentation"
         raise SpecError(
