@@ -255,22 +255,3 @@ class DemoServer(ThreadingHTTPServer):
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def main() -> None:
-    """`python -m tui_api.demo.server [PORT]`: serve the demo in the foreground (examples, CI)."""
-    import sys
-
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8000
-    server = DemoServer(port=port)
-    print(f"demo pet store on {server.base_url} (spec at {server.base_url}/openapi.yaml); Ctrl-C stops", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
-if __name__ == "__main__":
-    main()

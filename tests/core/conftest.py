@@ -1,4 +1,4 @@
-"""Fixtures for the runner tests: real faulty servers on 127.0.0.1 and a sleep that records."""
+"""Fixtures for the HTTP and runner tests: real faulty servers on 127.0.0.1 and a sleep that records."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for `servers.faulty`
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `servers.faulty`
 
 from servers.faulty import FaultyServer  # noqa: E402
 
