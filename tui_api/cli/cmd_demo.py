@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> ExitCode:
             from tui_api.cli.cmd_open import print_tracebacks
 
             debug = bool(getattr(args, "debug", False))
-            app = TuiApiApp(str(spec_path), server_url=server.base_url)
+            app = TuiApiApp(str(spec_path), server_url=server.base_url, draft_scope="<demo>")
             app.run()
             print_tracebacks(app, debug)
     finally:

@@ -88,6 +88,8 @@ def print_tracebacks(app: object, debug: bool) -> None:
     """With --debug, the tracebacks behind the one-line errors the TUI showed, after it closed."""
     import sys
 
+    for note in getattr(app, "exit_notes", []):
+        sys.stderr.write(f"tui-api: {note}\n")
     if debug:
         for trace in getattr(app, "unexpected", []):
             sys.stderr.write(trace)

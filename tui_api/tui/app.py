@@ -77,9 +77,11 @@ class TuiApiApp(App[None]):
         validate: bool = True,
         collection: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        draft_scope: str | None = None,
     ) -> None:
         """`source`: a spec path or URL to open in a worker; or `document`: an already opened
-        SpecDocument. `server_url` replaces the spec's first server (the demo's real port)."""
+        SpecDocument. `server_url` replaces the spec's first server (the demo's real port).
+        `draft_scope` names the spec for drafts when its path changes on every start (the demo)."""
         super().__init__()
         self.source = source
         self.document = document
@@ -88,7 +90,8 @@ class TuiApiApp(App[None]):
         self.validate = validate
         self.collection_path = collection
         self.keymap_overrides: dict[str, str] = {}  # binding id -> keys, from keymap.yaml
-        self.unexpected: list[str] = []  # tracebacks of unexpected errors (shown with --debug)
+        self.unexpected: list[str] = []
+        self.exit_notes: list[str] = []  # printed after the TUI closes (e.g. drafts kept)  # tracebacks of unexpected errors (shown with --debug)
         self.base_dir: Path | None = None
         anchor = collection or source
         if anchor and "://" not in anchor:
@@ -97,6 +100,8 @@ class TuiApiApp(App[None]):
         self.http_client: httpx.AsyncClient | None = None
         self.main_screen: Any = None
         self._history: Any = None
+        self._drafts: Any = None
+        self.draft_scope = draft_scope
         from tui_api.tui.workspace import Workspace
 
         self.workspace = Workspace(server_url=server_url, overrides=self.extra_variables)
@@ -153,6 +158,15 @@ class TuiApiApp(App[None]):
             self._history = HistoryStore()
         return self._history
 
+    @property
+    def draft_store(self) -> Any:
+        """Unsaved edits, kept in the user's data directory until saved or discarded."""
+        if self._drafts is None:
+            from tui_api.core.drafts import DraftStore
+
+            self._drafts = DraftStore()
+        return self._drafts
+
     def log_unexpected(self, exc: BaseException) -> None:
         """An unexpected error is shown as one line; with --debug its traceback is printed on exit."""
         import traceback
@@ -161,11 +175,16 @@ class TuiApiApp(App[None]):
 
     # --- actions and commands -------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Ask before unsaved edits to a collection request are lost."""
+        """Edits are written to their draft first; a collection request with unsaved edits asks."""
         main = self.main_screen
-        if main is not None and main.has_unsaved():
-            main.guard_unsaved(self.exit)
-            return
+        if main is not None:
+            main.flush_draft()
+            note = main.draft_note()
+            if note and note not in self.exit_notes:
+                self.exit_notes.append(note)
+            if main.has_unsaved():
+                main.confirm_quit(self.exit)
+                return
         self.exit()
 
     def action_help(self) -> None:
@@ -202,5 +221,7 @@ class TuiApiApp(App[None]):
                             lambda: main.action_export("curl"))
         yield SystemCommand("Copy as httpx script", "The request as a Python httpx script",
                             lambda: main.action_export("httpx"))
+        yield SystemCommand("Discard draft", "Drop your unsaved edits: back to the spec's or collection's version",
+                            main.action_discard_draft)
         yield SystemCommand("History", "Search sent requests; load one back or save it (f5)", main.action_show_history)
         yield SystemCommand("Help", "Every key (? or F1)", self.action_help)

@@ -20,6 +20,7 @@ from tui_api.core.errors import TuiApiError
 from tui_api.core.spec.model import Operation
 from tui_api.tui.messages import OperationLoaded, SpecFailed, SpecLoaded, SpecProgress, SpecWarnings
 from tui_api.tui.screens.main_collection import CollectionMixin
+from tui_api.tui.screens.main_drafts import DraftMixin
 from tui_api.tui.screens.main_send import SendMixin
 from tui_api.tui.widgets.collection_tree import CollectionTree
 from tui_api.tui.widgets.endpoint_tree import EndpointTree
@@ -27,7 +28,7 @@ from tui_api.tui.widgets.request_editor import RequestEditor
 from tui_api.tui.widgets.response_view import ResponseView
 
 
-class MainScreen(SendMixin, CollectionMixin, Screen[None]):
+class MainScreen(SendMixin, CollectionMixin, DraftMixin, Screen[None]):
     BINDINGS = [
         Binding("ctrl+j,ctrl+enter", "send", "Send", id="send", priority=True),
         Binding("escape", "cancel_send", "Cancel send", id="cancel-send", priority=True),
@@ -352,6 +353,7 @@ class MainScreen(SendMixin, CollectionMixin, Screen[None]):
             self.editor.operation_info.show_message(f"{op.method} {op.path}: {message.error}", style="bold red")
             self.notify(message.error or "could not open the operation", severity="error")
             return
+        self._flush_draft()  # the edits of what was open go to its draft first
         title = Text()
         title.append(op.method + " ", style="bold")
         title.append(op.path)
@@ -366,7 +368,9 @@ class MainScreen(SendMixin, CollectionMixin, Screen[None]):
         self.editor.show_auth_info(message.detail.security)
         self._refresh_auth_choices()
         self._preselect_auth(message.detail.security)
+        self.editor.rebase(self.editor.current_request())  # a preselected profile is part of the spec version
         self._set_modified(False)
+        self._begin_draft(self.draft_key_for_operation(op), f"{op.method} {op.path}", title.plain)
 
     @on(RequestEditor.SendRequested)
     def _send_requested(self) -> None:

@@ -99,6 +99,7 @@ class CollectionMixin:
         tree = self.query_one(CollectionTree)
         tree.refresh_tree()
         self._check_modified()
+        self._saved_into_collection()
         if self._location is not None:
             tree.select_request_quietly(self._location.request)
         self.notify(f"saved to {message.path}")
@@ -112,6 +113,7 @@ class CollectionMixin:
         self.guard_unsaved(go)
 
     def _load_from_collection(self, request: Request, folders: tuple[str, ...]) -> None:
+        self._flush_draft()  # the edits of what was open go to its draft first
         self._location = Location(folders, request)
         title = " / ".join((*folders, request.name))
         self._title_text = title
@@ -139,12 +141,14 @@ class CollectionMixin:
         self.editor.operation_info.show_message("\n".join(lines), style="")
         self._refresh_auth_choices()
         self._set_modified(False)
+        self._begin_draft(self.draft_key_for_location(self._location), title, title)
 
     def on_request_editor_edited(self) -> None:
         timer = getattr(self, "_edit_timer", None)
         if timer is not None:
             timer.stop()
         self._edit_timer = self.set_timer(EDIT_CHECK_DELAY, self._check_modified)
+        self._schedule_draft()
 
     def _check_modified(self) -> None:
         editor: RequestEditor = self.editor
@@ -177,6 +181,7 @@ class CollectionMixin:
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self._drop_draft()
                 self._set_modified(False)
                 then()
 
@@ -281,6 +286,7 @@ class CollectionMixin:
         """A blank request (the current one is kept if it has unsaved collection edits and you say so)."""
 
         def blank() -> None:
+            self._end_draft()
             self._location = None
             self._title_text = "new request"
             self.editor.load(Request(name="new request"), title=self._title_text)
@@ -364,6 +370,7 @@ class CollectionMixin:
             workspace: Workspace = self.app.workspace
             for name, value in result.secrets.items():
                 workspace.context.set_override(name, value)  # in memory only, never written
+            self._end_draft()
             self._location = None
             self._title_text = "from cURL"
             self.editor.load(result.request, title=self._title_text)
@@ -459,6 +466,8 @@ class CollectionMixin:
             request = replace(request, url="{{base_url}}" + request.url[len(server):])
             workspace.collection.variables.setdefault("base_url", server)
             workspace.context.collection_vars.setdefault("base_url", server)
+        if from_editor:
+            self._saving_into_collection()
         stored = workspace.put_request(request, location)
         if from_editor:
             self._location = stored

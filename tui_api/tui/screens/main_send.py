@@ -156,6 +156,7 @@ class SendMixin:
                 return
 
             def load() -> None:
+                self._end_draft()
                 self._location = None
                 self._title_text = f"from history: {choice.entry.method} {choice.entry.url}"
                 self.editor.load(request, title=self._title_text)
