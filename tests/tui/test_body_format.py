@@ -63,3 +63,15 @@ def test_binary_is_a_summary_never_a_dump() -> None:
 
 def test_reindent_keeps_strings_intact() -> None:
     assert reindent_json_prefix('{"a":"x,{y}","b":[1,2') == '{\n  "a": "x,{y}",\n  "b": [\n    1,\n    2'
+
+
+def test_bytes_that_are_not_the_declared_charset_get_a_note() -> None:
+    from tui_api.tui.body_format import format_body
+
+    latin1 = format_body("Café crème".encode("latin-1"), "text/plain; charset=utf-8")
+    assert latin1.text.plain == "Caf\ufffd cr\ufffdme"
+    assert "not valid utf-8" in latin1.note and "2 undecodable" in latin1.note
+    right = format_body("Café".encode("latin-1"), "text/plain; charset=latin-1")
+    assert right.text.plain == "Café" and right.note == ""
+    unknown = format_body(b"hello", "text/plain; charset=no-such-charset")  # used to raise LookupError
+    assert unknown.text.plain == "hello" and "unknown charset" in unknown.note

@@ -7,6 +7,7 @@ Binary bodies become a short summary (size, type, first bytes in hex), never a d
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass
 
@@ -87,6 +88,28 @@ def _charset(content_type: str) -> str:
     return "utf-8"
 
 
+def decode_text(body: bytes, content_type: str) -> tuple[str, str]:
+    """(text, note): the body in its declared charset (UTF-8 when none). Bytes that do not decode
+    show as U+FFFD and the note says so; an unknown charset falls back to UTF-8 instead of failing."""
+    charset = _charset(content_type)
+    note = ""
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        note = f"unknown charset '{charset}': decoded as UTF-8"
+        charset = "utf-8"
+    try:
+        return body.decode(charset), note
+    except UnicodeDecodeError as exc:
+        bad = sum(1 for ch in body.decode(charset, errors="replace") if ch == "\ufffd")
+        where = f"first at byte {exc.start}"
+        note = (f"not valid {charset}: {bad} undecodable byte(s) shown as \ufffd ({where}); "
+                "ctrl+o saves the raw bytes")
+        return body.decode(charset, errors="replace"), note
+    except (UnicodeError, ValueError) as exc:  # a codec that fails in its own way
+        return body.decode("utf-8", errors="replace"), f"cannot decode as {charset} ({exc}): shown as UTF-8"
+
+
 def binary_summary(body: bytes, content_type: str, total: int) -> Text:
     text = Text()
     text.append("binary body", style="bold")
@@ -118,21 +141,20 @@ def format_body(
         return FormattedBody("empty", Text("(empty body)", style="dim italic"), 0, total)
     if kind == "binary":
         return FormattedBody("binary", binary_summary(body, content_type, total), 0, total)
-    decoded = body.decode(_charset(content_type), errors="replace") if len(body) <= PRETTY_LIMIT else None
-    note = ""
+    decoded, note = decode_text(body, content_type) if len(body) <= PRETTY_LIMIT else (None, "")
     source: str
     if kind == "json" and decoded is not None:
         try:
             source = json.dumps(json.loads(decoded), indent=2, ensure_ascii=False)
         except ValueError:
             source = decoded
-            note = "not valid JSON: shown as received"
+            note = "; ".join(filter(None, ["not valid JSON: shown as received", note]))
     elif kind == "xml" and decoded is not None and len(decoded) <= XML_PRETTY_LIMIT:
         source = pretty_xml(decoded)
     elif decoded is not None:
         source = decoded
     else:
-        source = body[:max_bytes].decode(_charset(content_type), errors="replace")
+        source = decode_text(body[:max_bytes], content_type)[0]
         if kind == "json":
             source = reindent_json_prefix(source)
     shown = source

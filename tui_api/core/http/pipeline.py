@@ -39,6 +39,7 @@ class SendOptions:
     secret_headers: tuple[str, ...] = ()
     timeout: float | None = None  # per-attempt read/write timeout for this request (client default if None)
     follow_redirects: bool | None = None  # None: the client's setting
+    observe: Callable[[Exchange], None] | None = None  # given the live Exchange as soon as it exists
 
 
 async def execute(
@@ -78,4 +79,5 @@ async def execute(
         total_timeout=options.total_timeout,
         secret_headers=options.secret_headers,
         follow_redirects=options.follow_redirects,
+        observe=options.observe,
     )

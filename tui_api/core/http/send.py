@@ -11,6 +11,7 @@ import asyncio
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -118,7 +119,12 @@ def _describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, httpx.RemoteProtocolError):
         return "protocol", f"the server broke the connection: {text}"
     if isinstance(exc, httpx.TooManyRedirects):
-        return "redirects", f"too many redirects: {text}"
+        try:
+            last = f" (last to {exc.request.url})"
+        except RuntimeError:
+            last = ""
+        return "redirects", (f"too many redirects: the server kept redirecting{last}, a redirect loop? "
+                             "Set follow_redirects: false on the request to see the first answer")
     if isinstance(exc, httpx.LocalProtocolError):  # e.g. a header value an auth profile made
         return "usage", f"the request could not be sent as written: {text}"
     if isinstance(exc, httpx.UnsupportedProtocol):
@@ -138,6 +144,7 @@ async def send_exchange(
     redacted_headers: list[tuple[str, str]] | None = None,
     secret_headers: tuple[str, ...] = (),
     follow_redirects: bool | None = None,
+    observe: Callable[[Exchange], None] | None = None,
 ) -> Exchange:
     """Send (with the client's retries) and record the exchange. Bodies beyond `max_body` are
     counted, not kept. The request headers recorded are those actually sent (auth, correlation ID
@@ -160,6 +167,8 @@ async def send_exchange(
         started_at=time.time(),
     )
     sent: list[httpx.Request] = [request]
+    if observe is not None:  # the caller watches the live record (progress; what arrived before a cancel)
+        observe(exchange)
 
     async def run() -> None:
         if follow_redirects is None:
@@ -181,6 +190,7 @@ async def send_exchange(
             try:
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
+                    exchange.body_size = size
                     room = max_body - kept
                     if room > 0:
                         piece = chunk if len(chunk) <= room else chunk[:room]
@@ -194,10 +204,11 @@ async def send_exchange(
             except httpx.HTTPError as exc:
                 kind, line = describe_error(exc)
                 exchange.error, exchange.error_kind = f"body broke off after {size} bytes: {line}", kind
-            exchange.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-            del chunks
-            exchange.body_size = size
-            exchange.truncated = size > kept
+            finally:  # also on a cancel or the total timeout: what arrived is kept
+                exchange.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                del chunks
+                exchange.body_size = size
+                exchange.truncated = size > kept
         finally:
             await response.aclose()
 

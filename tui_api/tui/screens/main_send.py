@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 
 from textual import work
@@ -23,9 +24,11 @@ class SendMixin:
         from tui_api.core.http.pipeline import SendOptions, execute
 
         workspace = self.app.workspace
+        live: list = []  # the Exchange as it fills: progress, and what arrived before a cancel
         try:
             profile = workspace.effective_auth(request, folders)
             provider = workspace.auth_provider() if profile and profile != "none" else None
+            self.response.watch_exchange(live)
             exchange = await execute(
                 request,
                 client=self.app.http_client,
@@ -33,10 +36,18 @@ class SendMixin:
                 auth_profile=profile,
                 auth_provider=provider,
                 base_dir=self.app.base_dir,
-                options=SendOptions(secret_headers=workspace.secret_headers(profile)),
+                options=SendOptions(secret_headers=workspace.secret_headers(profile), observe=live.append),
             )
         except asyncio.CancelledError:
-            self.post_message(SendFinished(send_id, request, cancelled=True))
+            partial = live[0] if live else None
+            if partial is not None and partial.status is not None:
+                # a stream (text/event-stream) or a slow body: keep what arrived, marked as stopped
+                partial.error = f"stopped by you after {partial.body_size} bytes: the body is what arrived until then"
+                partial.error_kind = "cancelled"
+                partial.elapsed_ms = max(0.0, (time.time() - partial.started_at) * 1000)
+                self.post_message(SendFinished(send_id, request, exchange=partial))
+            else:
+                self.post_message(SendFinished(send_id, request, cancelled=True))
             raise
         except TuiApiError as exc:
             self.post_message(SendFinished(send_id, request, error=str(exc)))

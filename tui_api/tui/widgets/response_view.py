@@ -137,8 +137,13 @@ class ResponseView(Vertical):
         self.query_one("#response-request", TextLinesView).set_lines([])
         self.query_one("#response-checks", TextLinesView).set_text(
             Text("no checks: a collection request's `expect:` and `capture:` run here", style="dim italic"))
+        self._live: list = []
         self._tick()
         self._spinner = self.set_interval(0.1, self._tick)
+
+    def watch_exchange(self, live: list) -> None:
+        """The send fills `live` with its Exchange: the spinner then shows status and bytes so far."""
+        self._live = live
 
     def show_exchange(self, exchange: Exchange) -> None:
         self._stop_spinner()
@@ -160,7 +165,7 @@ class ResponseView(Vertical):
                 cause.append("\n\nThe request in the editor is unchanged: fix it or the server and send again.",
                              style="dim")
                 self._set_note("")
-                self.query_one("#response-body", TextLinesView).set_text(cause)
+                self.query_one("#response-body", TextLinesView).set_text(self._wrapped(cause))
                 return
             self._set_note(exchange.error)
         else:
@@ -183,7 +188,13 @@ class ResponseView(Vertical):
         body.append("✗ ", style="bold red")
         body.append(message, style="bold")
         body.append("\n\nThe request in the editor is unchanged.", style="dim")
-        self.query_one("#response-body", TextLinesView).set_text(body)
+        self.query_one("#response-body", TextLinesView).set_text(self._wrapped(body))
+
+    def _wrapped(self, text: Text) -> Text:
+        """A message (not a body) wrapped to the pane, so its advice is not cut off at the edge."""
+        view = self.query_one("#response-body", TextLinesView)
+        width = max(30, (view.scrollable_content_region.width or self.size.width or 80) - 1)
+        return Text("\n").join(text.wrap(self.app.console, width))
 
     def show_cancelled(self) -> None:
         self._stop_spinner()
@@ -235,10 +246,18 @@ class ResponseView(Vertical):
         elapsed = time.monotonic() - self._started
         frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
         text = Text()
-        text.append(f"{frame} sending ", style="bold cyan")
-        text.append(f"{elapsed:.1f} s", style="bold")
-        text.append(f"  {self._in_flight}", style="dim")
-        text.append("   esc cancels", style="italic")
+        live = self._live[0] if getattr(self, "_live", None) else None
+        if live is not None and live.status is not None:
+            # headers are in, the body is still coming (a stream, a big or slow body)
+            text.append(f"{frame} {live.status} {live.reason}".rstrip() + ", receiving ", style="bold cyan")
+            text.append(f"{human_size(live.body_size)} in {elapsed:.1f} s", style="bold")
+            text.append("   esc stops, keeps what arrived", style="italic")
+            text.append(f"  {self._in_flight}", style="dim")
+        else:
+            text.append(f"{frame} sending ", style="bold cyan")
+            text.append(f"{elapsed:.1f} s", style="bold")
+            text.append(f"  {self._in_flight}", style="dim")
+            text.append("   esc cancels", style="italic")
         self.query_one("#response-status", Static).update(text)
 
     def _stop_spinner(self) -> None:
