@@ -94,3 +94,15 @@ def test_help_screen(snap_compare, snapshot_app: TuiApiApp) -> None:
         await pilot.pause()
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_main_screen_at_80x24(snap_compare, snapshot_app: TuiApiApp) -> None:
+    """The smallest common terminal: createPet open. The tree labels end in '…' at the pane's edge
+    (no horizontal scrollbar), the editor's method, URL and Send button share one line, the Docs tab
+    and the response pane each keep some rows, and the footer still shows send, save and filter."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await open_operation(pilot, "createPet")
+
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=run_before)

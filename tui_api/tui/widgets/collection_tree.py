@@ -16,6 +16,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui_api.core.collection.model import Collection, Folder, Request
+from tui_api.tui.widgets.fit_tree import FitTree
 from tui_api.tui.widgets.endpoint_tree import method_badge
 
 
@@ -85,7 +86,7 @@ class CollectionTree(Vertical):
                           "collection file; `tui-api FILE.yaml` opens one. On a request: r renames, "
                           "d duplicates, m moves, x deletes.", style="dim italic"),
                      id="collection-title")
-        tree: Tree[CollectionItem] = Tree("collection", id="collection-tree")
+        tree: Tree[CollectionItem] = FitTree("collection", id="collection-tree")
         tree.show_root = False
         yield tree
 

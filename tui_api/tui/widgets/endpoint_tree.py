@@ -20,6 +20,7 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui_api.core.spec.model import Operation
+from tui_api.tui.widgets.fit_tree import FitTree
 
 METHOD_STYLES: dict[str, str] = {
     "GET": "bold green",
@@ -113,7 +114,7 @@ class EndpointTree(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter endpoints  ( / )", id="endpoint-filter", compact=True)
         yield Static("", id="endpoint-count")
-        tree: Tree[Operation] = Tree("Endpoints", id="endpoint-tree")
+        tree: Tree[Operation] = FitTree("Endpoints", id="endpoint-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
