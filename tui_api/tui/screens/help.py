@@ -24,6 +24,8 @@ TIPS = [
     ("Auth", "the Auth tab picks a profile (inherit, none, or one); f2 manages profiles"),
     ("History", "f5: search every send; enter loads it back, ctrl+s saves it into the collection"),
     ("cURL", "paste a cURL command into the URL bar; f6 shows the request as cURL (palette: httpx)"),
+    ("Drafts", "edits are kept on disk a second after you stop typing; opening the same operation or "
+               "request again brings them back (palette: Discard draft); saving to the collection clears them"),
     ("Command palette", "ctrl+p, then type an operation or a command"),
     ("Quit", "ctrl+q"),
 ]
