@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("script", ["spec_bench.py", "runner_bench.py"])
+@pytest.mark.parametrize("script", ["spec_bench.py", "runner_bench.py", "collection_bench.py"])
 def test_benchmark_smoke_run(script: str, specs_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / script), "--smoke"],

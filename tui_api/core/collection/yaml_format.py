@@ -48,7 +48,8 @@ from typing import Any
 
 from tui_api.core.collection.model import Collection
 from tui_api.core.collection.yaml_read import Reader
-from tui_api.core.collection.yaml_write import apply_collection, merge_text
+from tui_api.core.collection.yaml_emit import Unsupported, copy_plain, emit_document
+from tui_api.core.collection.yaml_write import apply_collection, collection_fields, item_plain, merge_text
 from tui_api.core.errors import CollectionError
 from tui_api.core.fileio import write_atomic
 
@@ -267,13 +268,9 @@ def dumps_collection(collection: Collection) -> str:
 
 def _render(collection: Collection) -> tuple[str, Any, str | None]:
     """(text, the edited round-trip document, its dump) — the last two for the next save."""
-    from ruamel.yaml.comments import CommentedMap
-
     source: YamlSource | None = collection._source
     if source is None:
-        doc = CommentedMap()
-        apply_collection(doc, None, collection)
-        text = _dump(doc, DEFAULT_INDENT)
+        text, _ = _new_file(collection)
         return text, None, None
     if _content_equal(collection, source.baseline):
         return source.text, source._doc, source._dump
@@ -285,6 +282,36 @@ def _render(collection: Collection) -> tuple[str, Any, str | None]:
     if merged is not None and merged != new_dump and not _same_data(merged, new_dump):
         merged = None
     return (new_dump if merged is None else merged), doc, new_dump
+
+
+def _new_file(collection: Collection) -> tuple[str, dict[str, Any] | None]:
+    """A new file's text, and the plain data it holds (None when the round-trip writer made it).
+
+    There is no formatting to keep, so the small direct emitter writes it (the round-trip document
+    costs ~50x the time and memory on a big import); values it does not handle go the slow way."""
+    from ruamel.yaml.comments import CommentedMap
+
+    data = {key: value for key, value in collection_fields(collection).items() if value is not None}
+    data["requests"] = [item_plain(item) for item in collection.items]
+    try:
+        return emit_document(data), data
+    except Unsupported:
+        doc = CommentedMap()
+        apply_collection(doc, None, collection)
+        return _dump(doc, DEFAULT_INDENT), None
+
+
+def _check_new_file(text: str, data: dict[str, Any] | None, target: str) -> Collection:
+    """Refuse a new file that would not load again; returns the collection the file loads as.
+
+    The emitted data is validated as is (the emitter writes exactly that data, and a copy keeps
+    the result apart from the live model); only a problem needs the text parsed, for its line."""
+    if data is not None:
+        reader = Reader()
+        loaded = reader.collection(copy_plain(data), Path(target).stem)
+        if not reader.problems:
+            return loaded
+    return read_document(text, target, Path(target).stem)[1]
 
 
 def _file_in_the_way(target: Path) -> Path | None:
@@ -308,13 +335,19 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     newline = source.newline if source else "\n"
     bom = source.bom if source else False
     try:
-        text, doc, dump = _render(collection)
-        if source is None or text != source.text:
+        loaded: Collection | None = None
+        if source is None:
+            text, data = _new_file(collection)
+            doc = dump = None
+            loaded = _check_new_file(text, data, str(target))
+        else:
+            text, doc, dump = _render(collection)
+        if source is not None and text != source.text:
             # Never write a file that would not load again (an empty folder, a bad method typed in
             # the TUI): the error names the problem and the edits stay in memory.
             read_document(text, str(target), Path(target).stem)
-        data = ("\ufeff" if bom else "") + (text.replace("\n", newline) if newline != "\n" else text)
-        write_atomic(target, data)
+        payload = ("\ufeff" if bom else "") + (text.replace("\n", newline) if newline != "\n" else text)
+        write_atomic(target, payload)
     except OSError as exc:
         if source is not None:
             source.forget_doc()
@@ -329,7 +362,9 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
             source.forget_doc()
         raise
     collection.path = str(target)
-    new_source = YamlSource(text, _without_source(collection), doc=doc, path=str(target), newline=newline,
+    if loaded is None or not _content_equal(loaded, collection):
+        loaded = _without_source(collection)  # the baseline: a copy, never shared with the live model
+    new_source = YamlSource(text, loaded, doc=doc, path=str(target), newline=newline,
                             bom=bom, dump=dump)
     if source is not None and source._indent is not None:
         new_source._indent = source._indent

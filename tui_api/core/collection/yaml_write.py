@@ -15,6 +15,7 @@ import difflib
 from typing import Any
 
 from tui_api.core.collection.model import Body, Collection, Expect, Folder, Pairs, Request
+from tui_api.core.collection.yaml_emit import is_flow_list
 from tui_api.core.collection.yaml_read import FOLDER_KEYS, REQUEST_KEYS, TOP_KEYS, as_text, plain
 
 try:  # ruamel is a hard dependency; the import is here so the module reads top to bottom
@@ -294,8 +295,7 @@ def styled(value: Any) -> Any:
         return {key: styled(item) for key, item in value.items()}
     if isinstance(value, list) and not isinstance(value, CommentedSeq):
         items = [styled(item) for item in value]
-        if items and all(isinstance(i, (str, int, float, bool)) and not isinstance(i, LiteralScalarString) for i in items) \
-                and sum(len(str(i)) + 2 for i in items) <= 60:
+        if is_flow_list(value):
             flow = CommentedSeq(items)
             flow.fa.set_flow_style()  # short lists of values read best on one line: [200, 201]
             return flow
