@@ -174,3 +174,49 @@ def test_import_curl_from_an_endless_stdin_stops(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
     assert main(["import", "curl"]) == 2
     assert "over 16 MiB" in capsys.readouterr().err
+
+
+def test_saving_onto_a_folder_says_it_is_a_folder_and_keeps_the_collection(tmp_path):
+    from tui_api.core.collection.model import Collection, Request
+    from tui_api.core.collection.yaml_format import save_collection
+
+    folder = tmp_path / "here"
+    folder.mkdir()
+    collection = Collection(name="c", items=[Request(name="r", url="http://x")])
+    with pytest.raises(CollectionError) as caught:
+        save_collection(collection, folder)
+    message = str(caught.value)
+    assert f"{folder}: cannot save the collection: the path is a folder" in message
+    assert "give a file path inside it" in message and "still open" not in message
+    assert isinstance(caught.value.__cause__, OSError) and caught.value.problems == []
+    assert caught.value.path == str(folder)
+    assert collection.path is None and collection._source is None  # nothing pretends it was saved
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("EACCES", "check the permissions of {folder}"),
+    ("ENOSPC", "free some disk space"),
+    ("EROFS", "the disk is read-only"),
+])
+def test_a_failed_write_says_what_failed_and_what_to_do(tmp_path, monkeypatch, code, expected):
+    """Permission errors cannot happen here (tests may run as root) and a full disk cannot be
+    made on demand: the write itself is replaced by one failing with that errno."""
+    import errno
+    import os
+
+    from tui_api.core.collection import yaml_format
+    from tui_api.core.collection.model import Collection, Request
+
+    def failing_write(path, data):
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)), str(path))
+
+    monkeypatch.setattr(yaml_format, "write_atomic", failing_write)
+    collection = Collection(name="c", items=[Request(name="r", url="http://x")])
+    target = tmp_path / "c.yaml"
+    with pytest.raises(CollectionError) as caught:
+        yaml_format.save_collection(collection, target)
+    message = str(caught.value)
+    assert message.startswith(f"{target}: cannot save the collection: {os.strerror(getattr(errno, code))}")
+    assert expected.format(folder=tmp_path) in message and "still open" not in message
+    assert collection.path is None and not target.exists()

@@ -40,6 +40,7 @@ an untouched load/save round trip rewrites the same bytes (see `yaml_write.py`).
 from __future__ import annotations
 
 import copy
+import errno
 import io
 import os
 import stat
@@ -314,6 +315,30 @@ def _check_new_file(text: str, data: dict[str, Any] | None, target: str) -> Coll
     return read_document(text, target, Path(target).stem)[1]
 
 
+def _write_error(target: Path, exc: OSError) -> CollectionError:
+    """What failed, where, and what to do; neutral wording (the TUI adds that the edits are still
+    open, the CLI that nothing was written)."""
+    if target.is_dir():
+        return CollectionError("cannot save the collection: the path is a folder", path=str(target),
+                               hint=f"give a file path inside it, like {target / 'collection.yaml'}")
+    blocker = _file_in_the_way(target)
+    if blocker is not None:  # mkdir's "File exists" would not say which part of the path is wrong
+        return CollectionError(f"cannot save the collection: {blocker} is a file, not a folder", path=str(target),
+                               hint="choose a path whose folders are folders")
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        hint = f"check the permissions of {target.parent}, or save to another path"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some disk space, or save to another disk"
+    elif exc.errno == errno.EROFS:
+        hint = "the disk is read-only: save to another path"
+    elif exc.errno == errno.ENAMETOOLONG:
+        hint = "choose a shorter file name"
+    else:
+        hint = "check the path, its folder's permissions and the free disk space"
+    return CollectionError(f"cannot save the collection: {reason}", path=str(target), hint=hint)
+
+
 def _file_in_the_way(target: Path) -> Path | None:
     """The existing non-folder among `target`'s parents, if one blocks creating the folder."""
     for parent in reversed(target.parents):
@@ -327,6 +352,10 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
 
     On failure the file on disk and the collection in memory are both as they were, so the user's
     unsaved edits survive; on success the collection remembers the new text as its baseline.
+
+    Raises CollectionError: `.path` is the target; a write that failed (a folder at that path, no
+    permission, a full disk) has the OSError as `__cause__` and empty `.problems`; a collection
+    that would not load again lists its problems in `.problems` (and nothing is written).
     """
     target = path if path is not None else collection.path
     if target is None:
@@ -351,12 +380,7 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
     except OSError as exc:
         if source is not None:
             source.forget_doc()
-        blocker = _file_in_the_way(Path(target))
-        if blocker is not None:  # mkdir's "File exists" would not say which part of the path is wrong
-            raise CollectionError(f"cannot save the collection: {blocker} is a file, not a folder",
-                                  path=str(target), hint="your changes are still open; choose another path") from exc
-        raise CollectionError(f"cannot save the collection: {exc.strerror or exc}", path=str(target),
-                              hint="your changes are still open; check the folder's permissions and disk space") from exc
+        raise _write_error(Path(target), exc) from exc
     except BaseException:
         if source is not None:
             source.forget_doc()
