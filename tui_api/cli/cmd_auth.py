@@ -201,6 +201,18 @@ def cmd_set(args: argparse.Namespace) -> int:
         info(f"saved auth profile '{name}' ({spec.label}) in {place}")
         if problems:
             info(f"note: still incomplete: {'; '.join(problems)}")
+    if existing is not None and existing.kind != kind:  # the old kind's secrets would linger unseen
+        from tui_api.core.auth.profiles import retire_old_kind_secrets
+
+        try:
+            retired = retire_old_kind_secrets(profiles, secrets, name, existing.kind, kind, where)  # type: ignore[arg-type]
+        except AuthError as exc:
+            from tui_api.cli.diagnostics import warning
+
+            warning(f"{exc.message}; the old {existing.kind} secrets of '{name}' stay in the keyring")
+        else:
+            if retired:
+                info(f"deleted the old {existing.kind} {', '.join(retired)} of '{name}' from the keyring")
     if new_secrets:
         info(f"stored {', '.join(new_secrets)} of '{name}' in the keyring"
              + ("" if changed else " (profile file unchanged)"))

@@ -14,12 +14,13 @@ from tui_api.core.auth.jwt import decode_jwt
 from tui_api.core.auth.kinds import kind_spec
 from tui_api.core.auth.oauth2 import ClientCredentialsAuth, Token
 from tui_api.core.auth.profiles import AuthProfile
-from tui_api.core.auth.provider import build_auth, read_secrets
+from tui_api.core.auth.provider import build_auth, env_sources, read_secrets
 from tui_api.core.auth.secrets import SecretStore, env_var_name
 from tui_api.core.errors import AuthError
 
 
 def _prepare(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None) -> tuple[list[str], dict[str, str]]:
+    """(the lines saying where each secret comes from, the secrets)."""
     problems = profile.problems()
     if problems:
         raise AuthError(f"auth profile '{profile.name}' is incomplete: {'; '.join(problems)}")
@@ -47,7 +48,7 @@ def describe_token(token: Token, now: float | None = None) -> str:
     return ", ".join(parts)
 
 
-def _plain_lines(profile: AuthProfile, secrets: dict[str, str]) -> list[str]:
+def _plain_lines(profile: AuthProfile, secrets: dict[str, str], env_vars: dict[str, str]) -> list[str]:
     lines = []
     if profile.kind == "bearer":
         info = decode_jwt(secrets["token"])
@@ -58,7 +59,7 @@ def _plain_lines(profile: AuthProfile, secrets: dict[str, str]) -> list[str]:
             if claims:
                 lines.append("JWT claims: " + ", ".join(f"{k}={v}" for k, v in claims.items()))
             lines.append(f"JWT {info.describe_expiry()}")
-    build_auth(profile, secrets)  # raises on an expired JWT or a bad field
+    build_auth(profile, secrets, env_vars=env_vars)  # raises on an expired JWT or a bad field
     return lines
 
 
@@ -76,7 +77,7 @@ def check_profile(profile: AuthProfile, store: SecretStore, overrides: dict[str,
             with httpx.Client(verify=False, timeout=httpx.Timeout(10.0, read=30.0)) as client:
                 lines.append(describe_token(auth.fetch_now(client)))
         return lines
-    return lines + _plain_lines(profile, secrets)
+    return lines + _plain_lines(profile, secrets, env_sources(profile, store, overrides))
 
 
 async def acheck_profile(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None = None) -> list[str]:
@@ -86,4 +87,4 @@ async def acheck_profile(profile: AuthProfile, store: SecretStore, overrides: di
         assert isinstance(auth, ClientCredentialsAuth)
         lines.append(describe_token(await auth.afetch_now()))
         return lines
-    return lines + _plain_lines(profile, secrets)
+    return lines + _plain_lines(profile, secrets, env_sources(profile, store, overrides))

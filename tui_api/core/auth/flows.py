@@ -46,17 +46,23 @@ class ApiKeyAuth(httpx.Auth):
 class BearerAuth(httpx.Auth):
     """A static bearer token. A JWT whose `exp` has passed is refused before sending."""
 
-    def __init__(self, token: str, *, prefix: str = "Bearer", profile: str = "") -> None:
+    def __init__(self, token: str, *, prefix: str = "Bearer", profile: str = "", env_var: str | None = None) -> None:
+        """`env_var`: the TUI_API_SECRET_* variable the token came from, if it did (then that is
+        what to update: it wins over the keyring, so `auth set` would not help)."""
         self.token = token.strip()
         self.prefix = prefix or "Bearer"
         self.profile = profile
+        self.env_var = env_var
         self.jwt = decode_jwt(self.token)
 
     def check_not_expired(self) -> None:
         if self.jwt is not None and self.jwt.expired():
+            if self.env_var:
+                hint = f"the token comes from the environment variable {self.env_var}: put a new token in it"
+            else:
+                hint = f"get a new token and run `tui-api auth set {self.profile}`"
             raise AuthError(
-                f"auth profile '{self.profile}': the bearer token (JWT) {self.jwt.describe_expiry()}",
-                hint=f"get a new token and run `tui-api auth set {self.profile}`",
+                f"auth profile '{self.profile}': the bearer token (JWT) {self.jwt.describe_expiry()}", hint=hint,
             )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

@@ -22,6 +22,7 @@ from tui_api.core.auth.kinds import KINDS, kind_spec
 from tui_api.core.errors import AuthError
 
 if TYPE_CHECKING:
+    from tui_api.core.auth.secrets import SecretStore
     from tui_api.core.collection.model import Collection
 
 Origin = Literal["collection", "personal", "inline"]
@@ -264,3 +265,20 @@ class ProfileStore:
         else:
             on_disk.auth_profiles[name] = mapping
         save_collection(on_disk, path)
+
+
+def retire_old_kind_secrets(profiles: ProfileStore, store: SecretStore, name: str, old_kind: str, new_kind: str,
+                            where: Origin) -> list[str]:
+    """After a profile changed kind: delete the keyring secrets only the old kind had (a bearer
+    `token` left behind by a switch to apikey) and the cached OAuth token. Returns the fields deleted.
+
+    Secrets are keyed by profile name, so a profile of the same name in the other scope (collection
+    vs personal) shares them: the fields its kind uses stay. Raises AuthError if the keyring fails."""
+    new_fields = {spec.name for spec in kind_spec(new_kind).secret_fields}
+    other = (profiles.personal() if where == "collection" else profiles.from_collection()).get(name)
+    if other is not None and other.kind in KINDS:
+        new_fields |= {spec.name for spec in kind_spec(other.kind).secret_fields}
+    dropped = [spec.name for spec in kind_spec(old_kind).secret_fields if spec.name not in new_fields]
+    deleted = [field_name for field_name in dropped if store.delete(name, field_name)]
+    store.delete_token(name)  # a cached token was granted to the old kind's credentials
+    return deleted

@@ -27,7 +27,7 @@ from tui_api.core.auth.flows import ApiKeyAuth, BasicAuth, BearerAuth, DigestAut
 from tui_api.core.auth.kinds import kind_spec
 from tui_api.core.auth.oauth2 import ClientCredentials, ClientCredentialsAuth
 from tui_api.core.auth.profiles import AuthProfile, ProfileStore
-from tui_api.core.auth.secrets import SecretStore
+from tui_api.core.auth.secrets import SecretStore, env_var_name
 from tui_api.core.collection.variables import Lookup, substitute
 from tui_api.core.errors import AuthError
 
@@ -57,6 +57,12 @@ def read_secrets(profile: AuthProfile, store: SecretStore, overrides: dict[str, 
     return values
 
 
+def env_sources(profile: AuthProfile, store: SecretStore, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """field -> the TUI_API_SECRET_* variable `read_secrets` took it from (not the overridden ones)."""
+    return {spec.name: env_var_name(profile.name, spec.name) for spec in kind_spec(profile.kind).secret_fields
+            if not (overrides or {}).get(spec.name) and store.env_value(profile.name, spec.name)}
+
+
 def client_credentials(profile: AuthProfile, secrets: dict[str, str]) -> ClientCredentials:
     return ClientCredentials(
         profile=profile.name,
@@ -75,8 +81,10 @@ def build_auth(
     *,
     store: SecretStore | None = None,
     clock: Callable[[], float] = time.time,
+    env_vars: dict[str, str] | None = None,
 ) -> httpx.Auth:
-    """The httpx.Auth for a profile whose secrets are already read."""
+    """The httpx.Auth for a profile whose secrets are already read. `env_vars`: field -> the
+    TUI_API_SECRET_* variable it was read from (for the hints that say what to renew)."""
     problems = profile.problems()
     if problems:
         raise AuthError(f"auth profile '{profile.name}' is incomplete: {'; '.join(problems)}",
@@ -90,7 +98,8 @@ def build_auth(
     if kind == "digest":
         return DigestAuth(profile.get("username"), secrets["password"])
     if kind == "bearer":
-        auth = BearerAuth(secrets["token"], prefix=profile.get("prefix"), profile=profile.name)
+        auth = BearerAuth(secrets["token"], prefix=profile.get("prefix"), profile=profile.name,
+                          env_var=(env_vars or {}).get("token"))
         auth.check_not_expired()
         return auth
     if kind == "oauth2_client_credentials":
@@ -164,7 +173,8 @@ class ProfileAuthProvider:
                 self._oauth[name] = cached
             auth: httpx.Auth = cached
         else:
-            auth = build_auth(profile, secrets, store=self.store, clock=self.clock)
+            auth = build_auth(profile, secrets, store=self.store, clock=self.clock,
+                              env_vars=env_sources(profile, self.store))
         self._built[name] = (auth, now)
         return auth
 

@@ -154,11 +154,15 @@ class SecretStore:
 
     # -- secrets -------------------------------------------------------------------------------
 
-    def lookup(self, profile: str, field: str) -> Lookup:
-        """Where a secret comes from, without raising: env first, then the keyring."""
+    def env_value(self, profile: str, field: str) -> str | None:
+        """The secret from its TUI_API_SECRET_* variable, if that is set (it wins over the keyring)."""
         # a line end at the end of a variable (`$(cat file)` keeps none, CI secret stores and
         # `echo` often add one) is never part of a secret: sent, it broke or changed the header
-        value = (self.environ.get(env_var_name(profile, field)) or "").rstrip("\r\n")
+        return (self.environ.get(env_var_name(profile, field)) or "").rstrip("\r\n") or None
+
+    def lookup(self, profile: str, field: str) -> Lookup:
+        """Where a secret comes from, without raising: env first, then the keyring."""
+        value = self.env_value(profile, field)
         if value:
             return Lookup(value, "env", env_var_name(profile, field))
         try:
