@@ -92,3 +92,21 @@ async def test_collection_draft_is_removed_when_saved(demo_server: DemoServer, t
         await settle(pilot)
         await wait_for(pilot, lambda: "limit=1" in path.read_text(encoding="utf-8"), "the saved file")
         await wait_for(pilot, lambda: store.load(key) is None, "the draft to go")
+
+
+async def test_a_request_typed_from_blank_comes_back(demo_server: DemoServer) -> None:
+    """With no spec and no collection, the URL the user typed is kept; the next `tui-api` with
+    nothing to open shows it again."""
+    app = TuiApiApp(validate=False)
+    store = DraftStore()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.main_screen.editor.query_one("#url").value = f"{demo_server.base_url}/pets?typed={{{{x}}}}"
+        await wait_for(pilot, lambda: store.load(main_drafts.SCRATCH_KEY) is not None, "the draft file")
+    again = TuiApiApp(validate=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.main_screen.editor.current_request().url == f"{demo_server.base_url}/pets?typed={{{{x}}}}"
+        again.main_screen.action_discard_draft()
+        await pilot.pause()
+        assert again.main_screen.editor.current_request().url == ""

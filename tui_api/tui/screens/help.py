@@ -88,12 +88,25 @@ def keymap_text(app: object) -> Text:
     text.append(str(keymap_path()), style="bold")
     text.append(" with one line per binding id (the id column above) and its keys, then restart:\n")
     text.append("    send: ctrl+enter,f9\n    save-request: [ctrl+s, f10]\n", style="cyan")
+    text.append("Ids of other screens and the collection tree: ", style="dim")
+    text.append(other_binding_ids(app) + "\n", style="dim")
     overrides = getattr(app, "keymap_overrides", {}) or {}
     if overrides:
         text.append("Remapped now: " + ", ".join(f"{k} = {v}" for k, v in sorted(overrides.items())), style="dim")
     else:
         text.append("No keys are remapped now (the defaults above).", style="dim")
     return text
+
+
+def other_binding_ids(app: object) -> str:
+    """Remappable ids the table above does not list (modal screens, the collection tree)."""
+    from tui_api.tui.keymap import known_bindings
+    from tui_api.tui.screens.main import MainScreen
+
+    shown = {b.id for b in (*getattr(app, "BINDINGS", []), *MainScreen.BINDINGS) if isinstance(b, Binding)}
+    keys_for = getattr(app, "keys_for", lambda _id, default: default)
+    return ", ".join(f"{binding_id} ({keys_for(binding_id, binding.key)})"
+                     for binding_id, binding in known_bindings().items() if binding_id not in shown)
 
 
 class HelpScreen(ModalScreen[None]):

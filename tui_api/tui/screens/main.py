@@ -155,6 +155,7 @@ class MainScreen(SendMixin, CollectionMixin, DraftMixin, Screen[None]):
             self.editor.operation_info.show_message(
                 "No spec open. Start with `tui-api SPEC` (a file or URL) or `tui-api demo`; "
                 "you can still type a URL above and send it.")
+            self.call_after_refresh(self._begin_scratch_draft)
             self.call_after_refresh(self.editor.focus_url)
 
     # --- shortcuts to widgets -------------------------------------------------------------

@@ -293,6 +293,7 @@ class CollectionMixin:
             self.editor.set_servers([], None)
             self._refresh_auth_choices()
             self._set_modified(False)
+            self._begin_scratch_draft()
             self.editor.focus_url()
 
         self.guard_unsaved(blank)

@@ -14,6 +14,7 @@ from typing import Any
 from tui_api.core.collection.model import Request
 
 DRAFT_DELAY = 1.0  # seconds after the last edit
+SCRATCH_KEY = "scratch:new request"  # a request typed from blank (no spec operation, no collection)
 
 
 class DraftMixin:
@@ -79,10 +80,19 @@ class DraftMixin:
         editor.load(request, title=title)
         editor.rebase(fresh)
         self._set_modified(True)
-        where = "the collection" if self._location is not None else "the spec"
-        self.notify(f"restored your unsaved edits from {draft.age_text()}. To go back to {where}'s version: "
+        self.notify(f"restored your unsaved edits from {draft.age_text()}. To go back to {self._draft_origin()}: "
                     "ctrl+p, 'Discard draft'.", title="Draft restored", timeout=10)
         return True
+
+    def _draft_origin(self) -> str:
+        if self._draft_key == SCRATCH_KEY:
+            return "a blank request"
+        return "the collection's version" if self._location is not None else "the spec's version"
+
+    def _begin_scratch_draft(self) -> None:
+        """A blank editor (ctrl+n, or no spec and no collection): the last request typed from blank
+        and never saved comes back."""
+        self._begin_draft(SCRATCH_KEY, "your new request", getattr(self, "_title_text", "") or "new request")
 
     def _end_draft(self) -> None:
         """Something without a draft identity (a blank request, history, cURL) takes the editor."""
@@ -156,8 +166,7 @@ class DraftMixin:
         self._refresh_auth_choices()
         self._set_modified(False)
         self._draft_baseline = self.editor.current_request()
-        where = "collection" if self._location is not None else "spec"
-        self.notify(f"draft discarded: back to the {where} version")
+        self.notify(f"draft discarded: back to {self._draft_origin()}")
 
     def _drop_draft(self) -> None:
         """The user chose to discard the edits (answering the unsaved-changes question)."""
