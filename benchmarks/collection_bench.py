@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from spec_bench import _peak_rss_kb  # noqa: E402  # VmHWM: a forked child inherits ru_maxrss
 from tui_api.core.collection.model import (  # noqa: E402
     Body, Collection, Expect, Folder, MultipartPart, Request,
 )
@@ -120,17 +120,6 @@ def child(mode: str, count: int, target: str) -> None:
     else:
         Path(target).write_text(round_trip_text(collection), encoding="utf-8")
     print(_peak_rss_kb())
-
-
-def _peak_rss_kb() -> int:
-    """VmHWM (reset by exec), not ru_maxrss: a child forked from a big parent inherits its peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def peak_rss_mb(mode: str, count: int, folder: Path) -> float:

@@ -275,41 +275,12 @@ async def test_both_backends_send_bodies_and_big_responses(faulty, sleep, backen
     assert big.status == 200 and big.body_size == 300000 and len(big.body) == 1000 and big.truncated
 
 
-def _self_signed(tmp_path):
-    """A server context with a fresh self-signed certificate for 127.0.0.1."""
-    import datetime
-    import ipaddress
-    import ssl
-
-    crypto = pytest.importorskip("cryptography")
-    del crypto
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_path, key_path)
-    return context
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_tls_certificate_checked_unless_insecure(tmp_path, sleep, backend):
     from servers.faulty import FaultyServer
+    from servers.tls import self_signed_context
 
-    with FaultyServer(tls=_self_signed(tmp_path)) as server:
+    with FaultyServer(tls=self_signed_context(tmp_path)) as server:
         async with client_for(sleep, backend=backend, retries=0) as client:
             refused = await get(client, server.url("/ok"))
         resilience = Resilience(retry=None, breaker=None)

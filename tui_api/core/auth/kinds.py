@@ -43,6 +43,12 @@ class KindSpec:
         return None
 
 
+# Basic and Digest ask for the same two things; only the way they are sent differs.
+_USER_AND_PASSWORD = (
+    FieldSpec("username", "Username", required=True),
+    FieldSpec("password", "Password", secret=True, required=True),
+)
+
 KINDS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (
@@ -57,14 +63,7 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("key", "API key", secret=True, required=True),
             ),
         ),
-        KindSpec(
-            "basic",
-            "HTTP Basic",
-            (
-                FieldSpec("username", "Username", required=True),
-                FieldSpec("password", "Password", secret=True, required=True),
-            ),
-        ),
+        KindSpec("basic", "HTTP Basic", _USER_AND_PASSWORD),
         KindSpec(
             "bearer",
             "Bearer token / JWT",
@@ -73,14 +72,7 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("token", "Token", secret=True, required=True),
             ),
         ),
-        KindSpec(
-            "digest",
-            "HTTP Digest",
-            (
-                FieldSpec("username", "Username", required=True),
-                FieldSpec("password", "Password", secret=True, required=True),
-            ),
-        ),
+        KindSpec("digest", "HTTP Digest", _USER_AND_PASSWORD),
         KindSpec(
             "oauth2_client_credentials",
             "OAuth 2.0 client credentials",

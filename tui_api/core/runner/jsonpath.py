@@ -53,26 +53,11 @@ def parse(path: str) -> tuple[_Step, ...]:
             steps.append(_Step("descend"))
             if i < n and text[i] == "[":
                 continue
-            if i < n and text[i] == "*":
-                steps.append(_Step("wild"))
-                i += 1
-                continue
-            match = _NAME.match(text, i)
-            if not match:
-                raise _bad(path, f"expected a name after '..' at position {i}")
-            steps.append(_Step("key", match.group(0)))
-            i = match.end()
+            step, i = _member(path, text, i, "..")
+            steps.append(step)
         elif char == ".":
-            i += 1
-            if i < n and text[i] == "*":
-                steps.append(_Step("wild"))
-                i += 1
-                continue
-            match = _NAME.match(text, i)
-            if not match:
-                raise _bad(path, f"expected a name after '.' at position {i}")
-            steps.append(_Step("key", match.group(0)))
-            i = match.end()
+            step, i = _member(path, text, i + 1, ".")
+            steps.append(step)
         elif char == "[":
             end, step = _bracket(path, text, i)
             steps.append(step)
@@ -80,6 +65,16 @@ def parse(path: str) -> tuple[_Step, ...]:
         else:
             raise _bad(path, f"unexpected '{char}' at position {i}")
     return tuple(steps)
+
+
+def _member(path: str, text: str, i: int, after: str) -> tuple[_Step, int]:
+    """What follows `.` or `..`: `*` or a name; (the step, the position after it)."""
+    if text.startswith("*", i):
+        return _Step("wild"), i + 1
+    match = _NAME.match(text, i)
+    if not match:
+        raise _bad(path, f"expected a name after '{after}' at position {i}")
+    return _Step("key", match.group(0)), match.end()
 
 
 def _bracket(path: str, text: str, start: int) -> tuple[int, _Step]:
