@@ -110,3 +110,23 @@ async def test_a_request_typed_from_blank_comes_back(demo_server: DemoServer) ->
         again.main_screen.action_discard_draft()
         await pilot.pause()
         assert again.main_screen.editor.current_request().url == ""
+
+
+async def test_a_crash_writes_the_pending_edit(demo_server: DemoServer, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error kills the app less than a second after the last keystroke: the edit is
+    still on disk as a draft."""
+    monkeypatch.setattr(main_drafts, "DRAFT_DELAY", 60.0)  # the debounce cannot be what writes it
+    spec = demo_server.write_spec(tmp_path)
+    store = DraftStore()
+    app = TuiApiApp(str(spec), server_url=demo_server.base_url, validate=False)
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await open_operation(pilot, "listPets")
+            app.main_screen.editor.query_one("#url").value = f"{demo_server.base_url}/pets?crash=1"
+            await pilot.pause()
+            app.call_later(lambda: 1 / 0)
+            await pilot.pause()
+    draft = store.load(spec_key(str(spec), "GET /pets"))
+    assert draft is not None and draft.request.url.endswith("?crash=1")

@@ -130,6 +130,15 @@ class TuiApiApp(App[None]):
             self.notify(f"{result.path}:\n{shown}{more}\n({kept})", title="Keymap not fully applied",
                         severity="warning", timeout=15, markup=False)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: what the editor holds goes to its draft before Textual tears the app down."""
+        try:
+            if self.main_screen is not None:
+                self.main_screen.flush_draft(force=True)
+        except Exception:  # noqa: BLE001 - never mask the original error
+            pass
+        super()._handle_exception(error)
+
     def keys_for(self, binding_id: str, default: str) -> str:
         """The keys (comma-separated, as bound) for a binding id after the user's keymap."""
         return self.keymap_overrides.get(binding_id, default)

@@ -116,8 +116,12 @@ class DraftMixin:
             self._draft_timer = None
             self._write_draft()
 
-    def flush_draft(self) -> None:
-        self._flush_draft()
+    def flush_draft(self, *, force: bool = False) -> None:
+        """Write a pending edit now; `force` also writes when no edit is pending (a crash)."""
+        if force and self._draft_timer is None and self._draft_key is not None:
+            self._write_draft()
+        else:
+            self._flush_draft()
 
     def _write_draft(self) -> None:
         self._draft_timer = None
