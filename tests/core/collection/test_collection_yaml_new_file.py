@@ -213,3 +213,38 @@ def _round_trip_writer_value(value: str) -> str:
     doc = CommentedMap()
     doc["k"] = value
     return _dump(doc, DEFAULT_INDENT)
+
+
+def test_a_file_in_the_emitters_own_layout_is_re_saved_without_the_round_trip_document(tmp_path, monkeypatch) -> None:
+    from tui_api.core.collection import yaml_format
+
+    target = tmp_path / "c.yaml"
+    save_collection(_every_kind_collection(), target)
+    before = target.read_text(encoding="utf-8").splitlines()
+
+    def no_round_trip(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the round-trip parser was used for a file with nothing to preserve")
+
+    monkeypatch.setattr(yaml_format, "parse_text", no_round_trip)
+    loaded = load_collection(target)
+    loaded.items[1].url = "{{base_url}}/edited"  # type: ignore[union-attr]
+    save_collection(loaded)
+    after = target.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    assert [(old, new) for old, new in zip(before, after) if old != new] == [
+        (f"    url: '{{{{base_url}}}}/x/{len(TRICKY) // 2}'", "    url: '{{base_url}}/edited'")]
+    loaded.items[1].name = "renamed"  # type: ignore[union-attr]  # a second save: still no round trip
+    save_collection(loaded)
+    assert _same_content(load_collection(target), loaded)
+
+
+def test_a_file_with_a_comment_still_keeps_it_on_an_edit(tmp_path) -> None:
+    target = tmp_path / "c.yaml"
+    save_collection(_every_kind_collection(), target)
+    target.write_text("# the team's notes\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_collection(target)
+    loaded.variables["n"] = "12"
+    save_collection(loaded)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# the team's notes\n") and "  n: '12'\n" in text
+    assert _same_content(load_collection(target), loaded)
