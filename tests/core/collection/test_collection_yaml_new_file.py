@@ -248,3 +248,13 @@ def test_a_file_with_a_comment_still_keeps_it_on_an_edit(tmp_path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# the team's notes\n") and "  n: '12'\n" in text
     assert _same_content(load_collection(target), loaded)
+
+
+def test_an_untouched_save_then_an_in_place_edit_is_still_written(tmp_path) -> None:
+    target = tmp_path / "c.yaml"
+    save_collection(Collection(name="c", items=[Request(name="r", url="http://x", body=Body("json", {"a": [1]}))]), target)
+    loaded = load_collection(target)
+    save_collection(loaded)  # untouched: keeps its baseline
+    loaded.items[0].body.value["a"].append(2)  # type: ignore[union-attr]
+    save_collection(loaded)
+    assert load_collection(target).items[0].body.value == {"a": [1, 2]}  # type: ignore[union-attr]

@@ -398,6 +398,8 @@ def save_collection(collection: Collection, path: str | os.PathLike[str] | None 
             source.forget_doc()
         raise
     collection.path = str(target)
+    if loaded is None and source is not None and text == source.text:
+        loaded = source.baseline  # untouched: the baseline still describes the file (and is a copy)
     if loaded is None or not _content_equal(loaded, collection):
         loaded = _without_source(collection)  # the baseline: a copy, never shared with the live model
     new_source = YamlSource(text, loaded, doc=doc, path=str(target), newline=newline,
