@@ -413,15 +413,79 @@ class CollectionMixin:
 
     # --- saving ---------------------------------------------------------------------------
     def action_save_request(self) -> None:
+        self._save_from_editor(self.editor.current_request())
+
+    def _save_from_editor(self, request: Request) -> None:
+        from tui_api.core.auth.inline import is_inline
+
         workspace: Workspace = self.app.workspace
-        request = self.editor.current_request()
         if workspace.collection is None:
             self._ask_new_collection(request)
+            return
+        if is_inline(request.auth):
+            self._ask_inline_profile(request)
             return
         if self._location is not None:
             self._store(request, self._location)
             return
         self._ask_name(request)
+
+    def _ask_inline_profile(self, request: Request) -> None:
+        """Inline auth cannot go into a file (its secret is in memory only): it becomes a profile
+        of the collection, its secret goes to the keyring, and the request refers to it by name."""
+        from tui_api.tui.screens.prompt import PromptScreen
+
+        inline = self.editor.inline_auth()
+        if inline is None:
+            self.notify("the inline auth is gone from the Auth tab; choose it again", severity="error")
+            return
+        missing = inline.missing()
+        if missing:
+            self.notify(f"type the inline auth's {', '.join(missing)} in the Auth tab first (or choose a profile "
+                        "or Inherit there); nothing was saved", title="Not saved", severity="error")
+            return
+        taken = set(self.app.workspace.profile_names())
+        default = inline.kind
+        number = 2
+        while default in taken:
+            default = f"{inline.kind}-{number}"
+            number += 1
+
+        def named(name: str | None) -> None:
+            if name:
+                self.convert_inline(request, inline, name.strip())
+
+        self.app.push_screen(PromptScreen(
+            "The request uses inline auth. Store it as an auth profile of the collection named:", default,
+            hint="the secret goes to the OS keyring, the other fields into the collection; esc cancels the save"),
+            named)
+
+    @work(thread=True, exclusive=True, group="inline-profile")
+    def convert_inline(self, request: Request, inline: Any, name: str) -> None:
+        """Keyring and file access off the UI thread; the outcome comes back on it."""
+        from tui_api.core.auth.inline import save_as_profile
+
+        workspace: Workspace = self.app.workspace
+        try:
+            save_as_profile(inline, name, workspace.profile_store(), workspace.secret_store(), "collection")
+        except TuiApiError as exc:
+            self.app.call_from_thread(self._inline_not_converted, str(exc))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._inline_not_converted, f"cannot write the collection: {exc.strerror or exc}")
+            return
+        self.app.call_from_thread(self._inline_converted, request, name)
+
+    def _inline_not_converted(self, message: str) -> None:
+        self.notify(f"{message}. Nothing was saved; the Auth tab still holds what you typed.",
+                    title="Profile not created", severity="error", timeout=15)
+
+    def _inline_converted(self, request: Request, name: str) -> None:
+        self.app.workspace.reload_profiles()
+        self._refresh_auth_choices()
+        self.editor.set_auth_choice(name)
+        self.notify(f"auth profile '{name}' created (secret in the keyring); the request now uses it")
+        self._save_from_editor(replace(request, auth=name))
 
     def _ask_new_collection(self, request: Request, *, from_editor: bool = True) -> None:
         from tui_api.tui.screens.prompt import PromptScreen
@@ -440,7 +504,10 @@ class CollectionMixin:
             workspace.set_collection(collection)
             self.query_one(CollectionTree).set_collection(collection)
             self._refresh_environments()
-            self._ask_name(request, from_editor=from_editor)
+            if from_editor:
+                self._save_from_editor(request)
+            else:
+                self._ask_name(request, from_editor=False)
 
         self.app.push_screen(PromptScreen("No collection is open. Create a collection file:",
                                           "collection.yaml", hint="enter creates it, esc cancels"), chosen)
@@ -460,7 +527,13 @@ class CollectionMixin:
     def _store(self, request: Request, location: Location | None, *, from_editor: bool = True) -> None:
         """Put it in the collection and save the file; `from_editor`: it is what the editor shows,
         which from now on is that stored request."""
+        from tui_api.core.auth.inline import is_inline
+
         workspace: Workspace = self.app.workspace
+        if is_inline(request.auth):  # from history: its secret is not known, so no profile can be made
+            request = replace(request, auth=None)
+            self.notify("the request's inline auth was not saved (its secret is never stored): it inherits auth; "
+                        "choose a profile in its Auth tab", severity="warning")
         server = self.editor.current_server if from_editor and location is None else None
         if server and workspace.collection is not None:
             # a spec request keeps working in other environments: its server becomes {{base_url}}

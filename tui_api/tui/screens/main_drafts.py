@@ -77,6 +77,9 @@ class DraftMixin:
             store.remove(key)
             return False
         fresh = self._draft_fresh
+        inline = draft.meta.get("inline_auth")
+        if isinstance(inline, dict):
+            editor.set_inline_fields({str(k): str(v) for k, v in inline.items()})  # never a secret
         editor.load(request, title=title)
         editor.rebase(fresh)
         self._set_modified(True)
@@ -135,7 +138,11 @@ class DraftMixin:
                 store.remove(key)  # the edits were undone
             else:
                 server = self.editor.current_server or getattr(self.app, "server_url", None)
-                store.save(key, request, label=self._draft_label, meta={"server": server} if server else {})
+                meta: dict[str, Any] = {"server": server} if server else {}
+                inline = self.editor.inline_auth()
+                if inline is not None:
+                    meta["inline_auth"] = inline.plain()  # the kind and plain fields: the secret stays in memory
+                store.save(key, request, label=self._draft_label, meta=meta)
         except OSError as exc:
             if not self._draft_failed:
                 self._draft_failed = True

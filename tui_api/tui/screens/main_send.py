@@ -20,14 +20,23 @@ class SendMixin:
     """Needs from the screen: `editor`, `response`, `workers`, `_location`, `_send_id`, `_sending`."""
 
     @work(exclusive=True, group="send")
-    async def send_request(self, send_id: int, request: Request, folders: tuple[str, ...] = ()) -> None:
+    async def send_request(self, send_id: int, request: Request, folders: tuple[str, ...] = (),
+                           inline: object = None) -> None:
+        """`inline`: the InlineAuth the Auth tab holds (request.auth is then `inline:<kind>`); it is
+        handed to the pipeline as the provider, the same path a profile takes."""
+        from tui_api.core.auth.inline import is_inline
         from tui_api.core.http.pipeline import SendOptions, execute
 
         workspace = self.app.workspace
         live: list = []  # the Exchange as it fills: progress, and what arrived before a cancel
         try:
             profile = workspace.effective_auth(request, folders)
-            provider = workspace.auth_provider() if profile and profile != "none" else None
+            if is_inline(profile):
+                provider = inline
+                secret_headers = tuple(inline.sensitive_names()[0]) if inline is not None else ()
+            else:
+                provider = workspace.auth_provider() if profile and profile != "none" else None
+                secret_headers = workspace.secret_headers(profile)
             self.response.watch_exchange(live)
             exchange = await execute(
                 request,
@@ -36,7 +45,7 @@ class SendMixin:
                 auth_profile=profile,
                 auth_provider=provider,
                 base_dir=self.app.base_dir,
-                options=SendOptions(secret_headers=workspace.secret_headers(profile), observe=live.append),
+                options=SendOptions(secret_headers=secret_headers, observe=live.append),
             )
         except asyncio.CancelledError:
             partial = live[0] if live else None
@@ -55,15 +64,22 @@ class SendMixin:
         self.post_message(SendFinished(send_id, request, exchange=exchange))
 
     @work(thread=True, group="history")
-    def append_history(self, request: Request, exchange: object, folders: tuple[str, ...]) -> None:
+    def append_history(self, request: Request, exchange: object, folders: tuple[str, ...],
+                       inline: object = None) -> None:
         """Every send goes to the history file, redacted (the store masks what the profile marks secret)."""
+        from tui_api.core.auth.inline import is_inline
+
         workspace = self.app.workspace
         try:
             profile = workspace.effective_auth(request, folders)
             headers: list[str] = []
             params: list[str] = []
             secrets: list[str] = []
-            if profile and profile != "none":
+            if is_inline(profile):
+                if inline is not None:
+                    headers, params = inline.sensitive_names()
+                    secrets = inline.secret_values()
+            elif profile and profile != "none":
                 provider = workspace.auth_provider()
                 headers, params = provider.sensitive_names(profile)
                 secrets = provider.secret_values()
@@ -116,7 +132,7 @@ class SendMixin:
         elif message.exchange is not None:
             self.response.show_exchange(message.exchange)
             folders = self._location.folders if self._location is not None else ()
-            self.append_history(message.request, message.exchange, folders)
+            self.append_history(message.request, message.exchange, folders, getattr(self, "_sent_inline", None))
             request = message.request
             if message.exchange.status is not None and (not request.expect.is_empty() or request.capture):
                 self.run_request_checks(message.send_id, request, message.exchange)
@@ -138,7 +154,8 @@ class SendMixin:
         self._set_sending(True)
         self.response.start(request.method, request.url)
         folders = self._location.folders if self._location is not None else ()
-        self.send_request(self._send_id, request, folders)
+        self._sent_inline = self.editor.inline_auth()  # a snapshot: typing on does not change this send
+        self.send_request(self._send_id, request, folders, self._sent_inline)
 
     def action_cancel_send(self) -> None:
         if not self._sending:

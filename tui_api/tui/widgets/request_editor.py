@@ -13,10 +13,13 @@ from dataclasses import replace
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane, TextArea
 
+from tui_api.core.auth.inline import INLINE_KINDS, InlineAuth, inline_kind, inline_marker, is_inline
+from tui_api.core.auth.kinds import KINDS
 from tui_api.core.collection.model import Body, Request
 from tui_api.tui.widgets.key_value_table import KeyValueTable
 from tui_api.tui.widgets.operation_info import OperationInfo
@@ -95,6 +98,34 @@ class UrlInput(Input):
             event.prevent_default()
             self.post_message(self.CurlPasted(event.text))
         # otherwise Input's own paste handler runs next (Textual calls each class's handler)
+
+
+class SecretInput(Input):
+    """A masked input; ctrl+r shows or hides what was typed (as on the auth profiles screen)."""
+
+    BINDINGS = [Binding("ctrl+r", "reveal", "Reveal", id="reveal-secret")]
+
+    def action_reveal(self) -> None:
+        self.password = not self.password
+
+
+def jwt_text(token: str) -> Text:
+    """A bearer token's decoded claims and expiry (unverified), with a warning once it expired."""
+    from tui_api.core.auth.jwt import decode_jwt
+
+    if not token.strip():
+        return Text("")
+    info = decode_jwt(token)
+    if info is None:
+        return Text("token: opaque (not a JWT)", style="dim")
+    claims = ", ".join(f"{k}={v}" for k, v in info.claims.items() if k in ("sub", "iss", "aud", "scope", "exp"))
+    shown = Text(f"JWT {claims or '(no standard claims)'}\n{info.describe_expiry()}")
+    if info.expired():
+        shown.append("  expired: the request will not be sent with it", style="bold red")
+    return shown
+
+
+INLINE_LABELS = {"apikey": "API key", "basic": "Basic", "bearer": "Bearer / JWT", "digest": "Digest"}
 
 
 class RequestEditor(Vertical):
@@ -176,6 +207,40 @@ class RequestEditor(Vertical):
         width: 40;
         margin-right: 2;
     }
+    RequestEditor #auth-inline {
+        height: auto;
+        max-height: 8;
+        padding: 0 1;
+        margin-top: 1;
+        display: none;
+    }
+    RequestEditor #auth-inline.-shown {
+        display: block;
+    }
+    RequestEditor .inline-kind {
+        height: auto;
+        display: none;
+    }
+    RequestEditor .inline-kind.-shown {
+        display: block;
+    }
+    RequestEditor .inline-row {
+        height: 1;
+    }
+    RequestEditor .inline-label {
+        width: 14;
+        color: $text-muted;
+    }
+    RequestEditor .inline-row Input {
+        width: 1fr;
+        max-width: 72;
+    }
+    RequestEditor .inline-row Select {
+        width: 20;
+    }
+    RequestEditor #inline-jwt {
+        height: auto;
+    }
     """
 
     class SendRequested(Message):
@@ -231,7 +296,26 @@ class RequestEditor(Vertical):
                     yield Select([(INHERIT_LABEL, INHERIT), ("No auth", "none")], value=INHERIT,
                                  allow_blank=False, id="auth-profile", compact=True)
                     yield Button("Manage profiles f2", id="auth-manage", compact=True)
+                with VerticalScroll(id="auth-inline"):
+                    for kind in INLINE_KINDS:
+                        with Vertical(id=f"inline-{kind}", classes="inline-kind"):
+                            for spec in KINDS[kind].fields:
+                                with Horizontal(classes="inline-row"):
+                                    yield Label(spec.label, classes="inline-label")
+                                    yield self._inline_widget(kind, spec)
+                            if kind == "bearer":
+                                yield Static("", id="inline-jwt")
                 yield Static(id="auth-info")
+
+    @staticmethod
+    def _inline_widget(kind: str, spec: object) -> Input | Select:
+        wid = f"inline-{kind}-{spec.name}"
+        if spec.choices:
+            return Select([(c, c) for c in spec.choices], value=spec.default, allow_blank=False, id=wid, compact=True)
+        if spec.secret:
+            return SecretInput(password=True, placeholder="kept in memory for this session only; ctrl+r reveals",
+                               id=wid, compact=True)
+        return Input(spec.default, placeholder=spec.help, id=wid, compact=True)
 
     def on_mount(self) -> None:
         self.show_auth_info([])
@@ -342,8 +426,9 @@ class RequestEditor(Vertical):
         select = self.query_one("#auth-profile", Select)
         current = select.value
         label = f"Inherit ({inherited})" if inherited else INHERIT_LABEL
-        options = [(label, INHERIT), ("No auth", "none"), *((name, name) for name in names)]
-        if isinstance(current, str) and current not in (INHERIT, "none") and current not in names:
+        options = [(label, INHERIT), ("No auth", "none"), *self._inline_options(), *((name, name) for name in names)]
+        if isinstance(current, str) and current not in (INHERIT, "none") and current not in names \
+                and not is_inline(current):
             options.append((f"{current} (missing)", current))
         select.set_options(options)
         select.value = current if isinstance(current, str) else INHERIT
@@ -352,9 +437,53 @@ class RequestEditor(Vertical):
     def set_auth_choice(self, profile: str | None) -> None:
         select = self.query_one("#auth-profile", Select)
         value = profile or INHERIT
-        if value not in (INHERIT, "none") and value not in self._profiles:
+        if is_inline(value) and inline_kind(value) not in INLINE_KINDS:
+            value = INHERIT  # an inline kind this editor cannot show (e.g. from a newer version)
+        if value not in (INHERIT, "none") and value not in self._profiles and not is_inline(value):
             self.set_auth_profiles(self._profiles + [value], self._inherited_auth)
         select.value = value
+        self._show_inline(value)
+
+    @staticmethod
+    def _inline_options() -> list[tuple[str, str]]:
+        return [(f"Inline: {INLINE_LABELS[kind]}", inline_marker(kind)) for kind in INLINE_KINDS]
+
+    def _show_inline(self, value: object) -> None:
+        kind = inline_kind(value if isinstance(value, str) else None)
+        self.query_one("#auth-inline").set_class(kind is not None, "-shown")
+        for name in INLINE_KINDS:
+            self.query_one(f"#inline-{name}").set_class(name == kind, "-shown")
+        self.show_auth_info(self._security)
+
+    def inline_auth(self) -> InlineAuth | None:
+        """The inline auth the Auth tab holds (None when a profile, inherit or none is chosen).
+        Secrets are read from the masked inputs: they live nowhere else."""
+        kind = inline_kind(self.query_one("#auth-profile", Select).value)
+        if kind not in INLINE_KINDS:
+            return None
+        fields: dict[str, str] = {}
+        secrets: dict[str, str] = {}
+        for spec in KINDS[kind].fields:
+            widget = self.query_one(f"#inline-{kind}-{spec.name}")
+            value = widget.value if isinstance(widget, Input) else str(widget.value)
+            (secrets if spec.secret else fields)[spec.name] = value.strip() if spec.secret else value
+        return InlineAuth(kind, fields, secrets)
+
+    def set_inline_fields(self, plain: dict[str, str]) -> None:
+        """Restore an inline kind's plain fields (from a draft); secrets are never restored."""
+        kind = plain.get("kind")
+        if kind not in INLINE_KINDS:
+            return
+        for spec in KINDS[kind].plain_fields:
+            value = plain.get(spec.name)
+            if value is None:
+                continue
+            widget = self.query_one(f"#inline-{kind}-{spec.name}")
+            if isinstance(widget, Select):
+                if value in spec.choices:
+                    widget.value = value
+            else:
+                widget.value = value
 
     def current_request(self) -> Request:
         """The request exactly as the widgets show it now."""
@@ -381,6 +510,13 @@ class RequestEditor(Vertical):
     def show_auth_info(self, security: list[dict[str, list[str]]]) -> None:
         self._security = list(security)
         text = Text()
+        choice = self.query_one("#auth-profile", Select).value
+        if is_inline(choice if isinstance(choice, str) else None):
+            text.append("Inline auth lives in memory for this session only: drafts keep the kind and the plain "
+                        "fields, never the secret; history and the Request tab show it redacted. ctrl+s into a "
+                        "collection offers to store it as a profile (secret in the keyring).", style="dim")
+            self.query_one("#auth-info", Static).update(text)
+            return
         if security:
             text.append("This operation asks for: ")
             text.append(" or ".join(" + ".join(req) or "no auth" for req in security) + "\n", style="bold cyan")
@@ -431,6 +567,14 @@ class RequestEditor(Vertical):
             self.post_message(UrlInput.CurlPasted(event.value))
         elif not self._sending:
             self.post_message(self.SendRequested())
+
+    @on(Select.Changed, "#auth-profile")
+    def _auth_choice_changed(self, event: Select.Changed) -> None:
+        self._show_inline(event.value)
+
+    @on(Input.Changed, "#inline-bearer-token")
+    def _token_typed(self, event: Input.Changed) -> None:
+        self.query_one("#inline-jwt", Static).update(jwt_text(event.value))
 
     @on(Button.Pressed, "#auth-manage")
     def _manage_auth(self, event: Button.Pressed) -> None:
