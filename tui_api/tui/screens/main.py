@@ -34,7 +34,8 @@ class MainScreen(SendMixin, CollectionMixin, DraftMixin, Screen[None]):
         Binding("escape", "cancel_send", "Cancel send", id="cancel-send", priority=True),
         Binding("ctrl+s", "save_request", "Save", id="save-request", priority=True),
         Binding("slash", "focus_filter", "Filter", id="focus-filter"),
-        Binding("ctrl+l", "focus_url", "URL", id="focus-url"),
+        # priority: handled as the key arrives, so keys typed right after it already go to the URL
+        Binding("ctrl+l", "focus_url", "URL", id="focus-url", priority=True),
         Binding("f2", "auth_profiles", "Auth", id="auth-profiles"),
         Binding("f3", "focus_environment", "Env", id="focus-environment", show=False),
         Binding("f4", "show_variables", "Vars", id="show-variables"),

@@ -99,6 +99,22 @@ class UrlInput(Input):
             self.post_message(self.CurlPasted(event.text))
         # otherwise Input's own paste handler runs next (Textual calls each class's handler)
 
+    async def _on_key(self, event: events.Key) -> None:
+        """Run the Input's own key bindings (ctrl+u, backspace, home...) as the key arrives.
+
+        Textual runs a focused widget's bindings only after the key has bubbled through every
+        ancestor's message queue up to the app, while printable keys are inserted at once: a fast
+        `ctrl+u` + text (a script, tmux send-keys, a quick typist) cleared the text typed AFTER it."""
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if binding.priority:
+                    continue
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
+        # printable keys: Input's own _on_key runs next (Textual calls each class's handler)
+
 
 class SecretInput(Input):
     """A masked input; ctrl+r shows or hides what was typed (as on the auth profiles screen)."""
@@ -546,9 +562,17 @@ class RequestEditor(Vertical):
         return f"Send {label('send', 'ctrl+j') if label else '^j'}"
 
     def focus_url(self) -> None:
-        """Focus the URL with the cursor at its end (editing, not replacing, is the common case)."""
+        """Focus the URL with the cursor at its end (editing, not replacing, is the common case).
+
+        Focus moves NOW, not via `Widget.focus()`: that defers the move with `call_later`, which
+        queues it behind keys already waiting (ctrl+l then typing or a paste, arriving in one read
+        from the terminal), so those keys went to the previously focused widget (the tree) and the
+        URL stayed as it was or empty."""
         url = self.query_one("#url", Input)
-        url.focus()
+        try:
+            self.screen.set_focus(url)
+        except Exception:  # noqa: BLE001 - not on a screen yet: the deferred way still works
+            url.focus()
         url.cursor_position = len(url.value)
 
     # --- handlers -------------------------------------------------------------------------
