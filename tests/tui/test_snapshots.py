@@ -98,7 +98,9 @@ def test_help_screen(snap_compare, snapshot_app: TuiApiApp) -> None:
 
 def test_main_screen_at_80x24(snap_compare, snapshot_app: TuiApiApp) -> None:
     """The smallest common terminal: createPet open. The tree labels end in '…' at the pane's edge
-    (no horizontal scrollbar), the editor's method, URL and Send button share one line, the Docs tab
+    (no horizontal scrollbar), the editor's method, URL and Send button share one line (a narrow
+    editor slims the method and drops the key from the button, so the URL keeps ~30 columns; the
+    response hint is a shorter sentence, whole), the Docs tab
     and the response pane each keep some rows, and the footer still shows send, save and filter."""
 
     async def run_before(pilot: Pilot) -> None:

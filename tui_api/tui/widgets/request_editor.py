@@ -182,6 +182,19 @@ class RequestEditor(Vertical):
         width: 12;
         min-width: 8;
     }
+    /* a narrow editor (80 columns with the tree shown): the URL gets the room */
+    RequestEditor.-narrow #method {
+        width: 10;
+    }
+    RequestEditor.-narrow #url {
+        margin: 0 0 0 1;
+    }
+    RequestEditor.-narrow #send {
+        width: auto;
+        min-width: 6;
+        padding: 0 1;
+        margin-left: 1;
+    }
     RequestEditor TabbedContent {
         height: 1fr;
     }
@@ -528,9 +541,9 @@ class RequestEditor(Vertical):
         text = Text()
         choice = self.query_one("#auth-profile", Select).value
         if is_inline(choice if isinstance(choice, str) else None):
-            text.append("Inline auth lives in memory for this session only: drafts keep the kind and the plain "
-                        "fields, never the secret; history and the Request tab show it redacted. ctrl+s into a "
-                        "collection offers to store it as a profile (secret in the keyring).", style="dim")
+            text.append("Kept in memory for this session only (drafts keep the kind and plain fields, never the "
+                        "secret; history and the Request tab redact it). ctrl+s into a collection offers to make "
+                        "it a profile, its secret in the keyring.", style="dim")
             self.query_one("#auth-info", Static).update(text)
             return
         if security:
@@ -554,8 +567,19 @@ class RequestEditor(Vertical):
         button.label = self._button_label(sending)
         button.variant = "error" if sending else "primary"
 
+    NARROW = 72  # below this many columns the bar drops the key from the button and slims the method
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.query_one("#send", Button).label = self._button_label(self._sending)
+
     def _button_label(self, sending: bool) -> str:
-        """The Send/Cancel button names the key bound to it (after the user's keymap)."""
+        """The Send/Cancel button names the key bound to it (after the user's keymap); a narrow
+        editor shows just the word (the footer still names the key)."""
+        if self.has_class("-narrow"):
+            return "Cancel" if sending else "Send"
         label = getattr(self.app, "key_label", None)
         if sending:
             return f"Cancel {label('cancel-send', 'escape') if label else 'esc'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
@@ -50,6 +50,15 @@ def status_line(exchange: Exchange) -> Text:
             text.append(f"  {exchange.http_version}", style="dim")
     text.append(f"  {exchange.method} {exchange.url}", style="dim")
     return text
+
+
+def idle_hint(width: int) -> Text:
+    """What the status line says before the first send, whole at any width."""
+    for text in ("No response yet: pick an operation, then press ctrl+j (or the Send button).",
+                 "No response yet: pick an operation, then ctrl+j.", "No response yet: ctrl+j sends."):
+        if len(text) <= width:
+            break
+    return Text(text, style="dim italic")
 
 
 class ResponseView(Vertical):
@@ -93,8 +102,7 @@ class ResponseView(Vertical):
         self._in_flight = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No response yet: pick an operation, then press ctrl+j (or the Send button).",
-                          style="dim italic"), id="response-status")
+        yield Static(idle_hint(200), id="response-status")
         yield Static("", id="response-note")
         with TabbedContent(initial="tab-response-body", id="response-tabs"):
             with TabPane("Body", id="tab-response-body"):
@@ -105,6 +113,10 @@ class ResponseView(Vertical):
                 yield TextLinesView(id="response-request")
             with TabPane("Checks", id="tab-response-checks"):
                 yield TextLinesView(id="response-checks")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._generation == 0 and self.exchange is None:  # still the hint: say it in the room there is
+            self.query_one("#response-status", Static).update(idle_hint(event.size.width - 2))
 
     def on_mount(self) -> None:
         table = self.query_one("#response-headers", DataTable)
