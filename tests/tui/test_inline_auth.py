@@ -69,11 +69,7 @@ async def choose_inline(pilot, kind: str, **values: str) -> None:
     editor.query_one("#auth-profile", Select).value = f"inline:{kind}"
     await pilot.pause()
     for name, value in values.items():
-        widget = editor.query_one(f"#inline-{kind}-{name}")
-        if isinstance(widget, Select):
-            widget.value = value
-        else:
-            widget.value = value
+        editor.query_one(f"#inline-{kind}-{name}").value = value  # an Input or a Select
     await pilot.pause()
 
 
@@ -82,8 +78,8 @@ async def send(pilot) -> None:
     await settle(pilot)
 
 
-async def test_inline_api_key_reaches_the_server_and_no_file(demo_server: DemoServer, tmp_path: Path,
-                                                             home: Path) -> None:
+async def test_inline_api_key_and_bearer_reach_the_server_and_no_file(demo_server: DemoServer, tmp_path: Path,
+                                                                      home: Path) -> None:
     app = TuiApiApp(str(demo_server.write_spec(tmp_path)), server_url=demo_server.base_url, validate=False)
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
@@ -109,23 +105,8 @@ async def test_inline_api_key_reaches_the_server_and_no_file(demo_server: DemoSe
         sent = {k.lower(): v for k, v in exchange.request_headers}
         assert sent.get("x-api-key") not in (None, "demo-key")  # shown redacted in the Request tab
         app.main_screen.flush_draft(force=True)
-        await settle(pilot)
 
-    assert home.exists()
-    drafts = [p for p in home.rglob("*") if p.is_file() and "draft" in str(p)]
-    assert drafts and any(b"inline:apikey" in p.read_bytes() for p in drafts)  # the kind is kept
-    assert any(b"X-API-Key" in p.read_bytes() for p in drafts)  # and the plain fields
-    history = [p for p in home.rglob("*") if p.is_file() and "history" in str(p)]
-    assert history
-    assert files_containing(home, "demo-key") == []
-    assert files_containing(home, "not-the-key") == []
-
-
-async def test_inline_bearer_sends_and_expired_jwt_is_refused(demo_server: DemoServer, tmp_path: Path,
-                                                              home: Path) -> None:
-    app = TuiApiApp(str(demo_server.write_spec(tmp_path)), server_url=demo_server.base_url, validate=False)
-    async with app.run_test(size=(140, 44)) as pilot:
-        await settle(pilot)
+        # bearer (JWT): its claims and expiry show; an expired one is not sent; a good one is
         await open_operation(pilot, "placeOrder")
         editor = app.main_screen.editor
         await choose_inline(pilot, "bearer", token=make_unsigned_jwt({"sub": "ann", "exp": 1000}))
@@ -140,6 +121,17 @@ async def test_inline_bearer_sends_and_expired_jwt_is_refused(demo_server: DemoS
         exchange = app.main_screen.response.exchange
         assert exchange.status == 201, exchange.error
         assert "demo-token" not in str(exchange.request_headers)
+        app.main_screen.flush_draft(force=True)
+        await settle(pilot)
+
+    assert home.exists()
+    drafts = [p for p in home.rglob("*") if p.is_file() and "draft" in str(p)]
+    assert drafts and any(b"inline:apikey" in p.read_bytes() for p in drafts)  # the kind is kept
+    assert any(b"X-API-Key" in p.read_bytes() for p in drafts)  # and the plain fields
+    history = [p for p in home.rglob("*") if p.is_file() and "history" in str(p)]
+    assert history
+    assert files_containing(home, "demo-key") == []
+    assert files_containing(home, "not-the-key") == []
     assert files_containing(home, "demo-token") == []
 
 
@@ -189,3 +181,25 @@ async def test_save_inline_auth_as_a_collection_profile(demo_server: DemoServer,
     assert "demo-key" not in collection.read_text(encoding="utf-8")
     assert "auth: petkey" in collection.read_text(encoding="utf-8")
     assert files_containing(home, "demo-key") == []
+
+
+def test_inline_basic_and_digest_go_through_the_core_and_keep_secrets_out_of_plain() -> None:
+    import base64
+
+    import httpx
+
+    from tui_api.core.auth.inline import InlineAuth
+    from tui_api.core.errors import AuthError
+
+    basic = InlineAuth("basic", {"username": "ann"}, {"password": "pw-123"})
+    request = next(basic().auth_flow(httpx.Request("GET", "http://127.0.0.1/")))
+    token = base64.b64encode(b"ann:pw-123").decode()
+    assert request.headers["Authorization"] == f"Basic {token}"
+    assert set(basic.secret_values()) == {"pw-123", token}  # what travels is masked too
+    assert "pw-123" not in str(basic.plain()) and basic.plain() == {"kind": "basic", "username": "ann"}
+    assert basic.sensitive_names() == (["Authorization"], [])
+    digest = InlineAuth("digest", {"username": "ann"}, {"password": ""})
+    with pytest.raises(AuthError, match="Password is empty"):
+        digest()
+    query_key = InlineAuth("apikey", {"in": "query", "name": "api_key"}, {"key": "k-1"})
+    assert query_key.sensitive_names() == ([], ["api_key"])

@@ -21,7 +21,8 @@ TIPS = [
     ("Save a request", "ctrl+s: over the collection request it came from, or under a new name"),
     ("Collections", "`tui-api FILE.yaml`; the Collection tab beside Endpoints; ● marks unsaved edits"),
     ("Environment", "the env: picker above the trees (f3), variables and their sources on f4"),
-    ("Auth", "the Auth tab picks a profile (inherit, none, or one); f2 manages profiles"),
+    ("Auth", "the Auth tab picks a profile (inherit, none, or one) or an inline kind typed there, kept in "
+             "memory only (ctrl+r reveals a secret; ctrl+s makes it a profile); f2 manages profiles"),
     ("History", "f5: search every send; enter loads it back, ctrl+s saves it into the collection"),
     ("cURL", "paste a cURL command into the URL bar; f6 shows the request as cURL (palette: httpx)"),
     ("Drafts", "edits are kept on disk a second after you stop typing; opening the same operation or "
