@@ -394,7 +394,12 @@ class CollectionMixin:
         folders = self._location.folders if self._location else ()
         profile_name = workspace.effective_auth(request, folders)
         profile = None
-        if profile_name and profile_name != "none":
+        from tui_api.core.auth.inline import is_inline
+
+        if is_inline(profile_name):
+            self.notify("the inline auth is left out (its secret lives in memory only); save it as a profile "
+                        "(ctrl+s into a collection) to export a reference to it", severity="warning")
+        elif profile_name and profile_name != "none":
             try:
                 profile = workspace.profile_store().find(profile_name)
             except Exception:  # noqa: BLE001 - export still works, without the auth reference

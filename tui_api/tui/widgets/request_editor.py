@@ -270,6 +270,16 @@ class RequestEditor(Vertical):
     RequestEditor #inline-jwt {
         height: auto;
     }
+    RequestEditor.-narrow #auth-bar, RequestEditor.-narrow #auth-inline {
+        margin-top: 0;
+    }
+    RequestEditor.-narrow #auth-profile {
+        width: 1fr;
+        margin-right: 1;
+    }
+    RequestEditor.-narrow .inline-label {
+        width: 13;
+    }
     """
 
     class SendRequested(Message):
