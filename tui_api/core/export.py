@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from tui_api.core.collection.wire import encode_query
 from tui_api.core.collection.model import Request
-from tui_api.core.collection.variables import VARIABLE, Lookup, _get, looks_secret
+from tui_api.core.collection.variables import VARIABLE, Lookup, _get, join_value, looks_secret
 from tui_api.core.http.redact import MASK, SENSITIVE_QUERY, is_sensitive_header, mask_secrets
 
 AuthStyle = Literal["variable", "env"]
@@ -102,7 +102,12 @@ class _Resolver:
         self.variables = variables
         self.style = style
 
-    def text(self, value: str) -> str:
+    def url_text(self, value: str) -> str:
+        """`text` for a URL: a resolved `{{base_url}}` ending in '/' before a literal '/path'
+        loses that '/', as prepare_request sends it (see variables.join_value)."""
+        return self.text(value, url=True)
+
+    def text(self, value: str, *, url: bool = False) -> str:
         """Resolve `{{name}}` unless the name looks like a secret (token, password, key, ...):
         those stay references, so a resolved export never carries a credential."""
         if "{{" not in value:
@@ -120,7 +125,9 @@ class _Resolver:
                 found = _get(self.variables, name)
             except Exception:
                 found = None
-            return match.group(0) if found is None else found
+            if found is None:
+                return match.group(0)
+            return join_value(match, found) if url else found
 
         return VARIABLE.sub(replace, value)
 
@@ -151,7 +158,7 @@ class _Resolver:
         return out
 
     def url(self, request: Request, auth: _Auth | None) -> str:
-        url = self.text(request.url.strip())
+        url = self.url_text(request.url.strip())
         pairs = [(self.text(k), self.secret_header(k, v) if k.lower() in SENSITIVE_QUERY else self.text(v))
                  for k, v in request.query]
         if auth is not None:
@@ -312,7 +319,7 @@ def to_httpx(
     """The request as a runnable Python script using httpx. Secrets come from os.environ."""
     resolver = _Resolver(variables, auth_style)
     profile = _profile_auth(auth, auth_style)
-    url = resolver.text(request.url.strip())
+    url = resolver.url_text(request.url.strip())
     params = [(resolver.text(k), resolver.text(v)) for k, v in request.query] + (profile.params if profile else [])
     headers = resolver.headers(request, profile)
     args = [repr(request.method.upper()), _py(url)]

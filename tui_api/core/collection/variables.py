@@ -53,6 +53,30 @@ def substitute(text: str, lookup: Lookup, *, where: str = "") -> str:
     return VARIABLE.sub(replace, text)
 
 
+def join_value(match: re.Match[str], value: str) -> str:
+    """`value` with its trailing '/' dropped when the literal text right after `match` starts
+    with '/'. `{{base_url}}/v1` with base_url `https://api.example.com/` would otherwise send
+    `https://api.example.com//v1`, which many servers answer 404. Only this join is touched:
+    a `//` inside a value (the scheme), written literally, or after the URL's '?' or '#' (a
+    query value such as `?next={{url}}/`) is left as is."""
+    if not (value.endswith("/") and match.string.startswith("/", match.end())):
+        return value
+    literal_before = VARIABLE.sub("", match.string[: match.start()])
+    if "?" in literal_before or "#" in literal_before:
+        return value
+    return value[:-1]
+
+
+def substitute_url(text: str, lookup: Lookup, *, where: str = "") -> str:
+    """`substitute` for a URL: also collapses the `//` made where a variable ending in '/'
+    meets a literal starting with '/' (see `join_value`)."""
+
+    def replace(match: re.Match[str]) -> str:
+        return join_value(match, substitute(match.group(0), lookup, where=where))
+
+    return VARIABLE.sub(replace, text)
+
+
 def substitute_value(value: Any, lookup: Lookup, *, where: str = "") -> Any:
     """Substitute inside a JSON-like value: strings anywhere in dicts and lists (keys too)."""
     if isinstance(value, str):

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from tui_api.core.collection.model import Request
-from tui_api.core.collection.variables import Lookup, substitute, substitute_value
+from tui_api.core.collection.variables import Lookup, substitute, substitute_url, substitute_value
 from tui_api.core.errors import SendError
 
 
@@ -29,7 +29,7 @@ def prepare_request(
 ) -> httpx.Request:
     """Resolve variables and build the body. Raises VariableError / SendError with a clear line."""
     where = f"request '{request.name}'"
-    url = substitute(request.url.strip(), variables, where=f"{where} URL")
+    url = substitute_url(request.url.strip(), variables, where=f"{where} URL")
     if not url:
         raise SendError("the URL is empty", kind="usage", hint="type a URL such as http://127.0.0.1:8000/pets")
     if "://" not in url:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_api.core.collection.model import Collection, Folder, Request
-from tui_api.core.collection.variables import VariableContext, dynamic_value, looks_secret, names_in, substitute
+from tui_api.core.collection.variables import VariableContext, dynamic_value, looks_secret, names_in, substitute, substitute_url
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
 from tui_api.core.runner.options_check import option_problems
@@ -206,7 +206,7 @@ def _check_url(where: str, request: Request, variables: Any, static: bool, probl
     from tui_api.core.http.prepare import check_url
 
     try:
-        url = substitute(request.url.strip(), variables)
+        url = substitute_url(request.url.strip(), variables)
     except TuiApiError:
         return  # an undefined variable or a loop: already a problem of its own
     try:

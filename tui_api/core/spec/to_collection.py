@@ -40,7 +40,7 @@ def spec_to_collection(doc: SpecDocument, *, name: str | None = None, spec_ref: 
     names = unique_names(doc.operations)
     variables: dict[str, str] = {}
     if doc.servers:
-        variables["base_url"] = doc.servers[0].resolved()
+        variables["base_url"] = base_url(doc.servers[0].resolved())
     else:
         variables["base_url"] = ""
         warnings.append("the spec names no server: set base_url in the collection's variables")
@@ -125,6 +125,12 @@ def _base_name(op: Operation) -> str:
     return name
 
 
+def base_url(url: str) -> str:
+    """A server URL as the `base_url` variable: without a trailing '/', since requests are
+    `{{base_url}}/path` (Stripe's 'https://api.stripe.com/' made 'https://api.stripe.com//v1/...')."""
+    return url.rstrip("/") or url
+
+
 def _own_server(detail: Any, doc: SpecDocument) -> str | None:
     """An operation (or path) with servers of its own keeps that URL: Stripe's POST /v1/files goes
     to files.stripe.com, and {{base_url}} (api.stripe.com) would send the upload to the wrong host."""
@@ -152,7 +158,7 @@ def _server_environments(doc: SpecDocument) -> dict[str, dict[str, str]]:
         label = re.sub(r"[^A-Za-z0-9._-]+", "-", label.strip()).strip("-").lower()[:40] or f"server-{index}"
         if label in environments:
             label = f"{label}-{index}"
-        environments[label] = {"base_url": url}
+        environments[label] = {"base_url": base_url(url)}
     return environments
 
 
