@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tui_api.cli.diagnostics import info, warning
     from tui_api.core.collection.curl import import_curl
+    from tui_api.core.collection.file_refs import rebase_file_refs
     from tui_api.core.collection.model import Collection, Folder
     from tui_api.core.collection.yaml_format import dumps_items, load_collection, save_collection
     from tui_api.core.errors import UsageError
@@ -60,9 +61,11 @@ def run(args: argparse.Namespace) -> int:
     for line in result.warnings:
         warning(line)
     if not args.output:
+        rebase_file_refs(request, None)  # printed YAML is pasted into any collection: absolute paths
         sys.stdout.write(dumps_items([request]))
         return ExitCode.OK
     path = Path(args.output)
+    rebase_file_refs(request, path.absolute().parent)  # the collection reads files from its folder
     if path.exists():
         collection = load_collection(path)
     else:
