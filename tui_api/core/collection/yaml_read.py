@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_api.core.collection.model import Body, Collection, Expect, Folder, MultipartPart, Pairs, Request
+from tui_api.core.collection.options_check import option_problem
 
 FORMAT_VERSION = 1
 
@@ -186,7 +187,7 @@ class Reader:
         if "auth_profiles" in doc:
             collection.auth_profiles = self.auth_profiles(doc)
         if "options" in doc:
-            collection.options = plain(self.mapping(doc, "options", "options") or {})
+            collection.options = self.options(doc, "options", request=False)
         if "environments" in doc:
             envs = self.mapping(doc, "environments", "environments") or {}
             for env in envs:
@@ -288,8 +289,21 @@ class Reader:
         if "capture" in node:
             request.capture = self.string_map(node, "capture", join(where, "capture"))
         if "options" in node:
-            request.options = plain(self.mapping(node, "options", join(where, "options")) or {})
+            request.options = self.options(node, join(where, "options"), request=True)
         return request
+
+    def options(self, parent: Any, where: str, *, request: bool) -> dict[str, Any]:
+        """`options:` with each unknown key or wrong value reported at its line (a typo such as
+        `retires: 3` used to surface only at run time, without a line)."""
+        node = self.mapping(parent, "options", where) or {}
+        for key in node:
+            problem = option_problem(key, node[key], request=request)
+            if problem:
+                unknown = problem.startswith("unknown")
+                line = self.key_line(node, key) if unknown else self.value_line(node, key)
+                # the dotted key already names the option: "options.retries: must be ..."
+                self.add(line, join(where, str(key)), problem if unknown else problem.removeprefix(f"{key} "))
+        return plain(node)
 
     def body(self, parent: Any, where: str) -> Body | None:
         node = self.mapping(parent, "body", where, what=f"a mapping with one of {', '.join(BODY_KINDS)}")

@@ -22,7 +22,7 @@ from tui_api.core.collection.model import Collection, Folder, Request
 from tui_api.core.collection.variables import VariableContext, dynamic_value, looks_secret, names_in, substitute, substitute_url
 from tui_api.core.runner.checks import OPERATORS
 from tui_api.core.runner.jsonpath import validate as validate_path
-from tui_api.core.runner.options_check import option_problems
+from tui_api.core.collection.options_check import option_problems
 from tui_api.core.runner.resources import ResourceOrder
 
 @dataclass

@@ -1,13 +1,15 @@
-"""The `options:` a run reads (collection-wide and per request), checked before anything is sent.
+"""The `options:` a run reads (collection-wide and per request), checked when the file loads.
 
 Why: `RunOptions.from_collection` and the engine read only values of the right type, so a typo
 (`retires: 5`) or a wrong value (`timeout: abc`, `retries: -3`) used to be ignored in silence and
-the run went on with defaults the user did not ask for. The loader keeps `options:` open (the
-JSON Schema allows any key), so the runner, which gives the keys their meaning, checks them.
+the run went on with defaults the user did not ask for. The loader (`yaml_read.Reader`) checks each
+key with its line, alongside every other problem of the file, so one load lists them all; the run
+plan checks again for collections built in memory (the TUI), where there are no lines.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -71,19 +73,26 @@ REQUEST_OPTIONS: dict[str, Callable[[Any], str | None]] = {
 }
 
 
+def option_problem(key: Any, value: Any, *, request: bool) -> str | None:
+    """What is wrong with one option (without its owner), or None when it is fine."""
+    known = REQUEST_OPTIONS if request else COLLECTION_OPTIONS
+    check = known.get(str(key))
+    if check is None:
+        close = difflib.get_close_matches(str(key), list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
+        return f"unknown option '{key}' ({hint})"
+    problem = check(value)
+    return f"{key} {problem}, not {value!r}" if problem else None
+
+
 def option_problems(options: Mapping[str, Any] | None, where: str, *, request: bool) -> list[str]:
     """One line per unknown key or wrong value; `where` names the owner ("collection options",
     "request 'x' options")."""
     if not options:
         return []
-    known = REQUEST_OPTIONS if request else COLLECTION_OPTIONS
     problems: list[str] = []
     for key, value in options.items():
-        check = known.get(str(key))
-        if check is None:
-            problems.append(f"{where}: unknown option '{key}' (known: {', '.join(known)})")
-            continue
-        problem = check(value)
+        problem = option_problem(key, value, request=request)
         if problem:
-            problems.append(f"{where}: {key} {problem}, not {value!r}")
+            problems.append(f"{where}: {problem}")
     return problems
