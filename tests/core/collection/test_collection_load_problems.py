@@ -1,5 +1,5 @@
 """A collection load lists every problem at once, each with file:line: a wrong `options:` key was
-found only at run time (without a line)."""
+found only at run time (without a line), and two requests of one name in a folder went unnoticed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tui_api.core.collection.yaml_format import load_collection
+from tui_api.core.collection.model import Folder, Request
+from tui_api.core.collection.postman import convert_postman
+from tui_api.core.collection.tree import duplicate_item
+from tui_api.core.collection.yaml_format import load_collection, save_collection
 from tui_api.core.errors import CollectionError
 
 
@@ -61,3 +64,55 @@ def test_schema_rejects_the_same_options_as_the_loader() -> None:
     assert list(validator.iter_errors({**ok, "options": {"retires": 3}}))
     assert list(validator.iter_errors({**ok, "options": {"timeout": 0}}))
     assert list(validator.iter_errors({"version": 1, "requests": [{"name": "a", "url": "u", "options": {"retries": 1}}]}))
+
+
+def test_duplicate_request_names_in_one_folder_are_a_problem_with_both_lines(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, """\
+        version: 1
+        requests:
+          - name: a
+            url: http://h/1
+          - folder: f
+            requests:
+              - {name: a, url: http://h/2}
+          - name: a
+            url: http://h/3
+        """)
+    assert problems == ["8: requests[2].name: request 'a' is already defined at line 3 in the same folder; "
+                        "rename one (names tell requests apart: --request, folder/NAME, report testcase names)"]
+
+
+def test_duplicate_folder_names_in_one_folder_are_a_problem(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, """\
+        version: 1
+        requests:
+          - folder: f
+            requests: [{name: a, url: http://h/1}]
+          - folder: f
+            requests: [{name: b, url: http://h/2}]
+        """)
+    assert len(problems) == 1 and problems[0].startswith("5: requests[1].folder: folder 'f' is already defined at line 3")
+
+
+def test_duplicating_twice_still_saves_and_loads(tmp_path: Path) -> None:
+    """The tree's duplicate picks a free name, so the new check never refuses what it makes."""
+    path = tmp_path / "c.yaml"
+    path.write_text("version: 1\nrequests:\n  - {name: a, url: http://h/1}\n")
+    collection = load_collection(path)
+    duplicate_item(collection, (0,))
+    duplicate_item(collection, (0,))
+    save_collection(collection, path)
+    assert [r.name for r in load_collection(path).requests()] == ["a", "a (copy) (2)", "a (copy)"]
+
+
+def test_postman_duplicates_are_renamed_so_the_import_saves(tmp_path: Path) -> None:
+    item = {"name": "get", "request": {"method": "GET", "url": "http://h/x"}}
+    data = {"info": {"name": "p", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [item, item, {"name": "f", "item": [item]}, {"name": "f", "item": [item]}]}
+    result = convert_postman(data)
+    names = [(type(i).__name__, i.name) for i in result.collection.items]
+    assert names == [("Request", "get"), ("Request", "get (2)"), ("Folder", "f"), ("Folder", "f (2)")]
+    assert any("appears twice" in w and "get (2)" in w for w in result.warnings)
+    save_collection(result.collection, tmp_path / "p.yaml")
+    assert len(load_collection(tmp_path / "p.yaml").requests()) == 4
+    assert isinstance(result.collection.items[2], Folder) and isinstance(result.collection.items[0], Request)

@@ -27,6 +27,7 @@ from tui_api.core.collection.wire import split_query
 from tui_api.core.collection.model import Body, Collection, Folder, MultipartPart, Request
 from tui_api.core.collection.variables import looks_secret
 from tui_api.core.collection.yaml_read import METHOD
+from tui_api.core.collection.tree import unique_name
 from tui_api.core.errors import CollectionError
 
 _RAW_TYPES = {"json": "application/json", "xml": "application/xml", "html": "text/html",
@@ -152,7 +153,21 @@ class _Converter:
             where = "/".join(path + (name,))
             with self.guard(f"item '{where}'"):
                 self.item(item, name, where, path, out)
+        self.unique_names(out, path)
         return out
+
+    def unique_names(self, items: list[Request | Folder], path: tuple[str, ...]) -> None:
+        """Postman allows two requests of one name in a folder; a collection does not (`--request`
+        and report names would be ambiguous), so the later ones become `NAME (2)`, ..."""
+        taken: dict[type, list[str]] = {Request: [], Folder: []}
+        for item in items:
+            names = taken[type(item)]
+            if item.name in names:
+                new = unique_name(names, item.name)
+                kind = "folder" if isinstance(item, Folder) else "request"
+                self.warn(f"{kind} '{'/'.join(path + (item.name,))}' appears twice in its folder: renamed to '{new}'")
+                item.name = new
+            names.append(item.name)
 
     def item(self, item: dict[str, Any], name: str, where: str, path: tuple[str, ...],
              out: list[Request | Folder]) -> None:

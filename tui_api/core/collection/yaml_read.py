@@ -233,6 +233,7 @@ class Reader:
             self.add(self.value_line(parent, key), where, f"must be a list of requests and folders, not {type_name(node)}")
             return []
         items: list[Request | Folder] = []
+        first_lines: dict[tuple[str, str], int | None] = {}  # (kind, name) -> line of its first use here
         for index, item in enumerate(node):
             item_where = f"{where}[{index}]"
             if not isinstance(item, dict):
@@ -243,14 +244,33 @@ class Reader:
                 folder = self.folder(item, item_where)
                 if folder is not None:
                     items.append(folder)
+                    self.check_unique(first_lines, "folder", folder.name, item, item_where)
             elif "name" in item or "url" in item or "method" in item:
                 request = self.request(item, item_where)
                 if request is not None:
                     items.append(request)
+                    self.check_unique(first_lines, "request", request.name, item, item_where)
             else:
                 self.add(self.item_line(node, index), item_where,
                          "each item needs 'name' (a request) or 'folder' (a folder of requests)")
         return items
+
+    def check_unique(self, first_lines: dict[tuple[str, str], int | None], kind: str, name: str,
+                     node: Any, where: str) -> None:
+        """Two requests (or folders) of one name in one folder: `--request NAME`, `folder/NAME`
+        and the JUnit testcase names could not tell them apart."""
+        if not name:
+            return  # a missing name is a problem of its own
+        key = "folder" if kind == "folder" else "name"
+        line = self.key_line(node, key)
+        if (kind, name) not in first_lines:
+            first_lines[(kind, name)] = line
+            return
+        seen = first_lines[(kind, name)]
+        at = f" at line {seen}" if seen is not None else ""
+        self.add(line, join(where, key),
+                 f"{kind} '{name}' is already defined{at} in the same folder; rename one "
+                 f"(names tell {kind}s apart: --request, folder/NAME, report testcase names)")
 
     def folder(self, node: Any, where: str) -> Folder | None:
         self.check_keys(node, FOLDER_KEYS, where)
