@@ -6,7 +6,7 @@
     spec: openapi.yaml               the spec it came from (path relative to this file, or a URL)
     auth: demo-key                   default auth profile (a name, never a secret)
     auth_profiles:                   profiles this collection names, non-secret fields only
-      demo-key: {type: apikey, in: header, name: X-API-Key}
+      demo-key: {kind: apikey, in: header, name: X-API-Key}
     options: {timeout: 10}           collection-wide runner/http options
     environments:                    name -> variables; pick one with --env / the TUI picker
       local: {base_url: "http://127.0.0.1:8000"}
