@@ -98,3 +98,10 @@ def test_captures():
     assert failures == []
     values, failures = run_captures({"x": "$.nope", "h": "header:Missing"}, ex)
     assert values == {} and len(failures) == 2 and not failures[0].passed
+
+
+def test_missing_header_capture_reads_as_english():
+    """It said "expected a ETag header"; "the" reads right for any header name."""
+    _values, failures = run_captures({"etag": "header:ETag", "id": "header:X-Request-Id"}, exchange({}))
+    assert [f.message for f in failures] == ["capture etag: expected the ETag header, got no such header",
+                                             "capture id: expected the X-Request-Id header, got no such header"]

@@ -244,7 +244,8 @@ def run_captures(capture: dict[str, str], exchange: Exchange, body: BodyView | N
             header = rule.split(":", 1)[1].strip()
             value = exchange.header(header)
             if value is None:
-                failures.append(CheckResult(name, False, f"a {header} header", "no such header"))
+                # "the": an article guessed from the name read "a ETag header" (or "a X-Id")
+                failures.append(CheckResult(name, False, f"the {header} header", "no such header"))
             else:
                 values[variable] = value
             continue
