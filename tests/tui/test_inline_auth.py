@@ -22,7 +22,10 @@ from tui_api.tui.screens.prompt import PromptScreen
 class DictKeyring(KeyringBackend):
     """An in-memory keyring backend, installed with keyring.set_keyring for one test."""
 
-    priority = 1  # type: ignore[assignment]
+    # keyring discovers every KeyringBackend subclass at its first get_keyring(); a negative
+    # priority keeps this test backend from being picked as the process-wide default (which made
+    # the real-keyring tests believe a keyring existed on machines without one).
+    priority = -1  # type: ignore[assignment]
 
     def __init__(self, fail: bool = False) -> None:
         super().__init__()
