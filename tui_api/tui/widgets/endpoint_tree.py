@@ -67,6 +67,24 @@ class _Indexed:
     haystack: str
 
 
+class _OperationTree(FitTree[Operation]):
+    """The operations tree: with a filter on, enter on a group holding a single match opens that
+    match (the group is only a heading there; folding it would just hide the one result)."""
+
+    filtered = False
+
+    def action_select_cursor(self) -> None:
+        node = self.cursor_node
+        if self.filtered and node is not None and not isinstance(node.data, Operation):
+            leaves = [child for child in node.children if isinstance(child.data, Operation)]
+            if len(leaves) == 1 and len(node.children) == 1:
+                node.expand()
+                self.move_cursor(leaves[0])
+                self.post_message(Tree.NodeSelected(leaves[0]))
+                return
+        super().action_select_cursor()
+
+
 class EndpointTree(Vertical):
     """Filter input + `Tree[Operation]`. Posts `OperationSelected` when a leaf is chosen."""
 
@@ -114,7 +132,7 @@ class EndpointTree(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter endpoints  ( / )", id="endpoint-filter", compact=True)
         yield Static("", id="endpoint-count")
-        tree: Tree[Operation] = FitTree("Endpoints", id="endpoint-tree")
+        tree: Tree[Operation] = _OperationTree("Endpoints", id="endpoint-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
@@ -197,6 +215,8 @@ class EndpointTree(Vertical):
         items = list(items)
         tree = self.tree
         tree.clear()
+        if isinstance(tree, _OperationTree):
+            tree.filtered = filtered
         expand = filtered or len(self._items) < EXPAND_ALL_BELOW
         groups: dict[str, list[_Indexed]] = {}
         untagged: dict[str, list[_Indexed]] = {}
@@ -288,4 +308,23 @@ class EndpointTree(Vertical):
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
         if event.key == "down" and self.filter_input.has_focus:
             event.stop()
-            self.tree.focus()
+            self._enter_tree()
+
+    def _enter_tree(self) -> None:
+        """↓ from the filter: apply what was typed now (the debounce may not have fired, which left
+        the cursor on the unfiltered tree) and land on the first matching operation, not on its
+        group heading, where enter would fold the group instead of opening the match."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._apply_filter(self.filter_input.value)
+        tree = self.tree
+        for line in range(tree.last_line + 1):
+            node = tree.get_node_at_line(line)
+            if node is not None and isinstance(node.data, Operation):
+                tree.cursor_line = line
+                break
+        # synchronously, so keys already queued behind ↓ (enter) reach the tree, not the filter
+        try:
+            self.screen.set_focus(tree)
+        except Exception:  # noqa: BLE001 - not on a screen yet: the deferred way still works
+            tree.focus()
