@@ -52,6 +52,20 @@ async def test_remapped_send_key_sends_to_the_demo_server(demo_server: DemoServe
         keys = dict(zip(table.columns[2]._cells, table.columns[0]._cells))
         assert keys["send"] == "f9"
 
+        # the help screen's "How to" lines name the remapped key too, not the default ctrl+j
+        from rich.table import Table
+        from textual.widgets import Static
+
+        from tui_api.tui.screens.help import HelpScreen
+
+        await pilot.press("f1")
+        await pilot.wait_for_scheduled_animations()
+        assert isinstance(app.screen, HelpScreen)
+        how_to = [s.content for s in app.screen.query(Static) if isinstance(s.content, Table)][1]
+        lines = dict(zip(how_to.columns[0]._cells, how_to.columns[1]._cells))
+        assert lines["Send"].startswith("f9, enter in the URL bar")
+        assert "ctrl+j" not in lines["Send"]
+
 
 async def test_broken_keymap_file_is_named_and_defaults_apply(demo_server: DemoServer, tmp_path: Path) -> None:
     """Invalid YAML in keymap.yaml: one warning naming the file and the line; ctrl+j still sends."""

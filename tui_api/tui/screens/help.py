@@ -10,26 +10,55 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-TIPS = [
-    ("Move focus", "tab / shift+tab, or click"),
-    ("Filter endpoints", "/ then type; enter opens the first match, ↓ moves into the tree; esc clears"),
-    ("Open an operation", "enter or click on a leaf: fills the editor and the Docs tab"),
-    ("Send", "ctrl+j (ctrl+enter where the terminal reports it), enter in the URL bar, or the Send button"),
-    ("Cancel a send", "esc while the spinner runs"),
-    ("Edit params/headers", "type in the blank last row to add one; ✕ removes a row"),
-    ("Scroll a response", "focus it (tab or click), then arrows, page up/down, home/end"),
-    ("Save a request", "ctrl+s: over the collection request it came from, or under a new name"),
-    ("Collections", "`tui-api FILE.yaml`; the Collection tab beside Endpoints; ● marks unsaved edits"),
-    ("Environment", "the env: picker above the trees (f3), variables and their sources on f4"),
-    ("Auth", "the Auth tab picks a profile (inherit, none, or one) or an inline kind typed there, kept in "
-             "memory only (ctrl+r reveals a secret; ctrl+s makes it a profile); f2 manages profiles"),
-    ("History", "f5: search every send; enter loads it back, ctrl+s saves it into the collection"),
-    ("cURL", "paste a cURL command into the URL bar; f6 shows the request as cURL (palette: httpx)"),
-    ("Drafts", "edits are kept on disk a second after you stop typing; opening the same operation or "
-               "request again brings them back (palette: Discard draft); saving to the collection clears them"),
-    ("Command palette", "ctrl+p, then type an operation or a command"),
-    ("Quit", "ctrl+q"),
-]
+def tips(app: object) -> list[tuple[str, str]]:
+    """The "How to" lines, naming the keys in effect after the user's keymap.yaml (a remapped send
+    key shown as ctrl+j here sent the reader to a key that no longer does anything)."""
+    keys_for = getattr(app, "keys_for", lambda _id, default: default)
+
+    def keys(binding_id: str, default: str, *, joiner: str = " or ") -> str:
+        return joiner.join(key_name(app, key) for key in split_keys(keys_for(binding_id, default)))
+
+    send_keys = split_keys(keys_for("send", "ctrl+j,ctrl+enter"))
+    send = " or ".join(key_name(app, key) for key in send_keys if key != "ctrl+enter")
+    if "ctrl+enter" in send_keys:
+        send = f"{send} (ctrl+enter where the terminal reports it)" if send else "ctrl+enter"
+    save = keys("save-request", "ctrl+s")
+    return [
+        ("Move focus", "tab / shift+tab, or click"),
+        ("Filter endpoints", f"{keys('focus-filter', 'slash')} then type; enter opens the first match, "
+                             "↓ moves into the tree; esc clears"),
+        ("Open an operation", "enter or click on a leaf: fills the editor and the Docs tab"),
+        ("Send", f"{send + ', ' if send else ''}enter in the URL bar, or the Send button"),
+        ("Cancel a send", f"{keys('cancel-send', 'escape')} while the spinner runs"),
+        ("Edit params/headers", "type in the blank last row to add one; ✕ removes a row"),
+        ("Scroll a response", "focus it (tab or click), then arrows, page up/down, home/end"),
+        ("Save a request", f"{save}: over the collection request it came from, or under a new name"),
+        ("Collections", "`tui-api FILE.yaml`; the Collection tab beside Endpoints; ● marks unsaved edits"),
+        ("Environment", f"the env: picker above the trees ({keys('focus-environment', 'f3')}), "
+                        f"variables and their sources on {keys('show-variables', 'f4')}"),
+        ("Auth", "the Auth tab picks a profile (inherit, none, or one) or an inline kind typed there, kept in "
+                 f"memory only ({keys('reveal-secret', 'ctrl+r')} reveals a secret; {save} makes it a profile); "
+                 f"{keys('auth-profiles', 'f2')} manages profiles"),
+        ("History", f"{keys('show-history', 'f5')}: search every send; enter loads it back, "
+                    f"{keys('history-save', 'ctrl+s')} saves it into the collection"),
+        ("cURL", "paste a cURL command into the URL bar; "
+                 f"{keys('export-curl', 'f6')} shows the request as cURL (palette: httpx)"),
+        ("Drafts", "edits are kept on disk a second after you stop typing; opening the same operation or "
+                   "request again brings them back (palette: Discard draft); saving to the collection clears them"),
+        ("Command palette", "ctrl+p, then type an operation or a command"),
+        ("Quit", keys("quit", "ctrl+q")),
+    ]
+
+
+def split_keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def key_name(app: object, key: str) -> str:
+    """ctrl+j stays as written (readable in a sentence); a bare name becomes its symbol (slash -> /)."""
+    if "+" in key or not hasattr(app, "get_key_display"):
+        return key
+    return app.get_key_display(Binding(key, ""))
 
 
 LONG = {
@@ -71,6 +100,8 @@ def bindings_table(screen: Screen) -> Table:
             keys = ", ".join(screen.app.get_key_display(Binding(key.strip(), binding.action))
                              for key in bound.split(","))
             description = LONG.get(binding.id or "", "") or binding.description or binding.action.replace("_", " ")
+            if binding.id == "send" and "ctrl+enter" not in split_keys(bound):
+                description = "Send the request"
             key = (binding.action, description)
             if key in seen:
                 continue
@@ -141,12 +172,12 @@ class HelpScreen(ModalScreen[None]):
                          classes="help-title")
             with VerticalScroll():
                 yield Static(bindings_table(self.main_screen))
-                tips = Table(box=None, show_header=False, pad_edge=False, expand=True)
-                tips.add_column(style="bold", width=22)
-                tips.add_column()
-                for what, how in TIPS:
-                    tips.add_row(what, how)
+                how_to = Table(box=None, show_header=False, pad_edge=False, expand=True)
+                how_to.add_column(style="bold", width=22)
+                how_to.add_column()
+                for what, how in tips(self.app):
+                    how_to.add_row(what, how)
                 yield Static(Text("\nHow to", style="bold underline"))
-                yield Static(tips)
+                yield Static(how_to)
                 yield Static(Text("\nRemap keys", style="bold underline"))
                 yield Static(keymap_text(self.app))
