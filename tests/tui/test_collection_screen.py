@@ -345,3 +345,41 @@ async def test_new_request_starts_blank(collection_file: Path) -> None:
         request = app.main_screen.editor.current_request()
         assert request.url == "" and request.method == "GET" and request.body is None
         assert app.main_screen.editor.query_one("#url").has_focus
+
+
+TWINS = """\
+version: 1
+name: twins
+variables: {{base_url: "{base}"}}
+requests:
+  - name: a
+    method: GET
+    url: "{{{{base_url}}}}/pets"
+  - folder: f
+    requests:
+      - name: a
+        method: GET
+        url: "{{{{base_url}}}}/health"
+"""
+
+
+async def test_moving_into_a_folder_with_the_same_name_renames(tmp_path: Path, demo_server: DemoServer) -> None:
+    """Two requests of one name in one folder cannot be loaded back: the moved one becomes 'a (2)'."""
+    path = tmp_path / "twins.yaml"
+    path.write_text(TWINS.format(base=demo_server.base_url), encoding="utf-8")
+    app = TuiApiApp(collection=str(path), validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        tree = app.main_screen.query_one(CollectionTree)
+        tree.tree.focus()
+        top_a = next(node.data.item for node in tree.request_nodes() if node.data.item.url.endswith("/pets"))
+        tree.select_request_quietly(top_a)
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "f"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("moved as 'a (2)'" in n.message for n in app._notifications)
+    saved = load_collection(path)
+    assert [(folders, r.name, r.url.rsplit("/", 1)[-1]) for folders, r in saved.walk()] == [
+        (("f",), "a", "health"), (("f",), "a (2)", "pets")]

@@ -152,7 +152,12 @@ class Workspace:
             prune(self.collection.items)
 
     def move(self, request: Request, folder_path: str) -> tuple[str, ...] | None:
-        """Move into the folder "a/b" (created if missing; "" is the top level). Returns its path."""
+        """Move into the folder "a/b" (created if missing; "" is the top level). Returns its path.
+
+        A request of the same name already there makes the moved one `name (2)`, as the core's
+        `move_item` does: two of one name in one folder cannot be saved (nor loaded back)."""
+        from tui_api.core.collection.tree import unique_name
+
         where = self.locate(request)
         if where is None or self.collection is None:
             return None
@@ -169,6 +174,7 @@ class Workspace:
                 folder = Folder(name)
                 target.append(folder)
                 target = folder.items
+        request.name = unique_name([item.name for item in target if isinstance(item, Request)], request.name)
         target.append(request)
         self.prune_empty_folders()
         return names

@@ -333,15 +333,21 @@ class CollectionMixin:
             def moved(path: str | None) -> None:
                 if path is None:
                     return
+                old_name = request.name
                 folders = workspace.move(request, "" if path in (".", "/") else path)
                 if folders is None:
                     return
                 if is_open and self._location is not None:
                     self._location = Location(folders, request)
                     self._title_text = " / ".join((*folders, request.name))
+                    if request.name != old_name:
+                        self.editor.rebase(replace(self.editor.base_request, name=request.name))
                     self._refresh_auth_choices()
                     self._check_modified()
                 save()
+                if request.name != old_name:
+                    self.notify(f"'{'/'.join(folders) or 'the top level'}' already has a '{old_name}': "
+                                f"moved as '{request.name}'")
 
             known = ", ".join(workspace.folder_paths()) or "none yet"
             self.app.push_screen(PromptScreen(
