@@ -69,3 +69,37 @@ async def test_export_as_curl_keeps_secrets_out(demo_server: DemoServer, tmp_pat
         assert "/pets" in app.screen.text
         await pilot.press("c")
         assert app.clipboard == app.screen.text
+
+
+async def test_pasted_curl_file_paths_follow_the_collection(
+        demo_server: DemoServer, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001 - pytest's MonkeyPatch
+    """`-F f=@upload.txt` names a file in the shell's folder; the send reads files from the spec's or
+    the collection's folder, so the pasted path is made absolute (or relative to the collection)."""
+    from tui_api.core.collection.model import Collection
+
+    (tmp_path / "spec").mkdir()
+    shell = tmp_path / "shell"
+    shell.mkdir()
+    (shell / "upload.txt").write_text("uploaded-from-the-shell-folder", encoding="utf-8")
+    monkeypatch.chdir(shell)
+    spec = demo_server.write_spec(tmp_path / "spec")
+    port = demo_server.server_address[1]
+    app = TuiApiApp(str(spec), server_url=demo_server.base_url, validate=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        url = app.main_screen.editor.query_one("#url")
+        url.focus()
+        url.post_message(events.Paste(f"curl -F f=@upload.txt http://127.0.0.1:{port}/echo"))
+        await settle(pilot)
+        request = app.main_screen.editor.current_request()
+        assert [part.file for part in request.body.value] == [str(shell / "upload.txt")]
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        exchange = app.main_screen.response.exchange
+        assert exchange.status == 200 and b"uploaded-from-the-shell-folder" in exchange.body
+
+        # with a collection open the path is written relative to the collection file's folder
+        app.workspace.collection = Collection(name="c", path=str(tmp_path / "col" / "c.yaml"))
+        url.post_message(events.Paste(f"curl --data-binary @upload.txt http://127.0.0.1:{port}/echo"))
+        await settle(pilot)
+        assert app.main_screen.editor.current_request().body.value == "../shell/upload.txt"

@@ -377,6 +377,12 @@ class CollectionMixin:
             workspace: Workspace = self.app.workspace
             for name, value in result.secrets.items():
                 workspace.context.set_override(name, value)  # in memory only, never written
+            # `-F f=@file` / `--data-binary @file` name files from the shell's folder; the send and
+            # the collection read them from the collection's folder (absolute without one)
+            from tui_api.core.collection.file_refs import rebase_file_refs
+
+            collection_file = getattr(workspace.collection, "path", None)
+            rebase_file_refs(result.request, Path(collection_file).resolve().parent if collection_file else None)
             self._end_draft()
             self._location = None
             self._title_text = "from cURL"
