@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import random
 import secrets
 import ssl
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -272,7 +272,12 @@ class CorrelationOptions:
 
 
 def new_correlation_id() -> str:
-    return uuid.uuid4().hex
+    """A random (version 4) UUID as 32 hex digits, the same as `uuid.uuid4().hex`, without
+    building a UUID object (a few microseconds on every request)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 class CorrelationTransport(httpx.AsyncBaseTransport):
