@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from tui_api.core.spec.model import Operation
@@ -43,3 +44,24 @@ async def test_filter_down_enter_opens_the_first_match(demo_server: DemoServer, 
         assert tree.tree.root.children[0].is_expanded
         assert isinstance(tree.tree.cursor_node.data, Operation)
         assert screen.editor.query_one("#url", Input).value.endswith("/store/inventory")
+
+
+async def test_filter_edit_keys_run_in_order_with_typed_text(demo_server: DemoServer, tmp_path: Path) -> None:
+    """backspace / home / ctrl+k typed fast between letters act where they were typed, as in the URL
+    bar (an Input's own bindings used to run only after the key bubbled up to the app, behind the
+    letters that followed in the same terminal read)."""
+    app = TuiApiApp(str(demo_server.write_spec(tmp_path)), server_url=demo_server.base_url, validate=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        tree = app.main_screen.tree
+        await pilot.press("slash")
+        assert tree.filter_input.has_focus
+        # as a terminal delivers them in one read: every event queued before any is handled
+        burst = [*"helx", "backspace", "backspace", *"alth", "home", "ctrl+k", *"pet"]
+        for key in burst:
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        assert tree.filter_input.value == "pet"

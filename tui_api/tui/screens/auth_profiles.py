@@ -30,6 +30,7 @@ from tui_api.core.auth.kinds import KINDS, FieldSpec
 from tui_api.core.auth.profiles import AuthProfile, ProfileStore, validate_name
 from tui_api.core.auth.secrets import SecretStore, env_var_name
 from tui_api.core.errors import TuiApiError
+from tui_api.tui.widgets.eager_input import EagerInput
 
 
 class AuthProfilesScreen(ModalScreen[None]):
@@ -119,7 +120,7 @@ class AuthProfilesScreen(ModalScreen[None]):
                 yield OptionList(id="auth-list")
                 with VerticalScroll(id="auth-form"):
                     yield Label("Name", classes="auth-label")
-                    yield Input(placeholder="e.g. prod-api", id="auth-name")
+                    yield EagerInput(placeholder="e.g. prod-api", id="auth-name")
                     yield Label("Kind", classes="auth-label")
                     yield Select([(spec.label, kind) for kind, spec in KINDS.items()], value=self._kind,
                                  allow_blank=False, id="auth-kind")
@@ -198,8 +199,8 @@ class AuthProfilesScreen(ModalScreen[None]):
                     "keyring": "stored in the keyring; type to replace it",
                     "env": f"from {env_var_name(self._editing.name, field.name)}; type to store one in the keyring",
                 }.get(found.source, "not set yet")
-            return Input(value, password=True, placeholder=placeholder, id=self._field_id(field.name))
-        return Input(value, placeholder=field.help or (f"default: {field.default}" if field.default else ""),
+            return EagerInput(value, password=True, placeholder=placeholder, id=self._field_id(field.name))
+        return EagerInput(value, placeholder=field.help or (f"default: {field.default}" if field.default else ""),
                      id=self._field_id(field.name))
 
     def _form_profile(self) -> tuple[AuthProfile, dict[str, str]]:

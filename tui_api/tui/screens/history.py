@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_api.core.history import HistoryEntry, HistoryStore
+from tui_api.tui.widgets.eager_input import EagerInput
 from tui_api.tui.widgets.endpoint_tree import method_badge
 from tui_api.tui.widgets.response_view import status_style
 
@@ -86,7 +87,7 @@ class HistoryScreen(ModalScreen[HistoryChoice | None]):
         with Vertical():
             yield Label("History: type to search; enter loads into the editor, ctrl+s saves into the collection, "
                         "esc closes", id="history-title")
-            yield Input(placeholder="search method, URL, name, status", id="history-search", compact=True)
+            yield EagerInput(placeholder="search method, URL, name, status", id="history-search", compact=True)
             yield OptionList(id="history-list")
 
     def on_mount(self) -> None:

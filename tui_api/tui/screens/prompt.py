@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui_api.tui.widgets.eager_input import EagerInput
+
 
 class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
@@ -42,7 +44,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(self.value, id="prompt-input")
+            yield EagerInput(self.value, id="prompt-input")
             yield Label(self.hint, id="prompt-hint")
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui_api.core.spec.model import Operation
+from tui_api.tui.widgets.eager_input import EagerInput
 from tui_api.tui.widgets.fit_tree import FitTree
 
 METHOD_STYLES: dict[str, str] = {
@@ -130,7 +131,7 @@ class EndpointTree(Vertical):
         self._applied_filter = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter endpoints  ( / )", id="endpoint-filter", compact=True)
+        yield EagerInput(placeholder="Filter endpoints  ( / )", id="endpoint-filter", compact=True)
         yield Static("", id="endpoint-count")
         tree: Tree[Operation] = _OperationTree("Endpoints", id="endpoint-tree")
         tree.show_root = False

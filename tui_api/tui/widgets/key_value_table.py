@@ -15,6 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input
 
+from tui_api.tui.widgets.eager_input import EagerInput
+
 
 class KeyValueRow(Horizontal):
     DEFAULT_CSS = """
@@ -46,8 +48,8 @@ class KeyValueRow(Horizontal):
         self._swapping = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(self._key, placeholder=self._key_placeholder, classes="kv-key", compact=True)
-        yield Input(self._value, placeholder=self._value_placeholder, classes="kv-value", compact=True)
+        yield EagerInput(self._key, placeholder=self._key_placeholder, classes="kv-key", compact=True)
+        yield EagerInput(self._value, placeholder=self._value_placeholder, classes="kv-value", compact=True)
         yield Button("✕", classes="kv-remove", compact=True, tooltip="Remove this row")
 
     @property

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent,
 from tui_api.core.auth.inline import INLINE_KINDS, InlineAuth, inline_kind, inline_marker, is_inline
 from tui_api.core.auth.kinds import KINDS
 from tui_api.core.collection.model import Body, Request
+from tui_api.tui.widgets.eager_input import EagerInput
 from tui_api.tui.widgets.key_value_table import KeyValueTable
 from tui_api.tui.widgets.operation_info import OperationInfo
 
@@ -82,8 +83,9 @@ def text_to_body(kind: str, text: str) -> Body | None:
     return Body("text", text) if text else None
 
 
-class UrlInput(Input):
-    """The URL bar. A pasted cURL command is not cut to its first line: it becomes a request."""
+class UrlInput(EagerInput):
+    """The URL bar. A pasted cURL command is not cut to its first line: it becomes a request.
+    Its bindings act as keys arrive (EagerInput): ctrl+l, ctrl+u then a paste lands whole."""
 
     class CurlPasted(Message):
         def __init__(self, text: str) -> None:
@@ -99,24 +101,8 @@ class UrlInput(Input):
             self.post_message(self.CurlPasted(event.text))
         # otherwise Input's own paste handler runs next (Textual calls each class's handler)
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Run the Input's own key bindings (ctrl+u, backspace, home...) as the key arrives.
 
-        Textual runs a focused widget's bindings only after the key has bubbled through every
-        ancestor's message queue up to the app, while printable keys are inserted at once: a fast
-        `ctrl+u` + text (a script, tmux send-keys, a quick typist) cleared the text typed AFTER it."""
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if binding.priority:
-                    continue
-                event.stop()
-                event.prevent_default()
-                await self.run_action(binding.action)
-                return
-        # printable keys: Input's own _on_key runs next (Textual calls each class's handler)
-
-
-class SecretInput(Input):
+class SecretInput(EagerInput):
     """A masked input; ctrl+r shows or hides what was typed (as on the auth profiles screen)."""
 
     BINDINGS = [Binding("ctrl+r", "reveal", "Reveal", id="reveal-secret")]
@@ -354,7 +340,7 @@ class RequestEditor(Vertical):
         if spec.secret:
             return SecretInput(password=True, placeholder="kept in memory for this session only; ctrl+r reveals",
                                id=wid, compact=True)
-        return Input(spec.default, placeholder=spec.help, id=wid, compact=True)
+        return EagerInput(spec.default, placeholder=spec.help, id=wid, compact=True)
 
     def on_mount(self) -> None:
         self.show_auth_info([])
