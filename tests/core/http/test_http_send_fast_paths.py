@@ -7,6 +7,7 @@ request built by prepare_request, so the cookie checks follow redirects.)"""
 
 from __future__ import annotations
 
+import gzip
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,11 +29,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/slow":
             threading.Event().wait(1.0)
         body = (self.headers.get("Cookie") or "-").encode()
+        if self.path == "/gzip":
+            body = gzip.compress(b'{"ok": true}')
         self.send_response(302 if self.path in ("/go", "/login-go") else 200)
         if self.path in ("/go", "/login-go"):
             self.send_header("Location", "/echo")
         if self.path == "/login":
             self.send_header("Set-Cookie", "session=abc; Path=/")
+        if self.path == "/gzip":
+            self.send_header("Content-Encoding", "gzip")
         if self.path == "/login-go":
             self.send_header("Set-Cookie", "hop=1; Path=/")
         self.send_header("Content-Length", str(len(body)))
@@ -83,3 +88,12 @@ async def test_total_timeout_ends_a_slow_answer_with_a_timeout_error(server, bac
     assert exchange.status is None or exchange.error  # the status line may not have come yet
     assert exchange.error_kind == "timeout"
     assert "total timeout" in (exchange.error or "")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_bodies_are_decoded_by_content_encoding_and_kept_as_sent_without_one(server, backend):
+    async with make_client(backend=backend) as client:
+        zipped = await send_exchange(client, httpx.Request("GET", server + "/gzip"))
+        plain = await send_exchange(client, httpx.Request("GET", server + "/echo"))
+    assert zipped.body == b'{"ok": true}' and zipped.error is None
+    assert plain.body == b"-" and plain.body_size == 1
