@@ -1,9 +1,6 @@
 """The shortcuts the send path takes for speed keep behaviour: cookies a server sets still
-reach the cookie jar (it skips only responses without Set-Cookie), so they go out on redirect
-hops as before, and the per-request total timeout still fires.
-
-(httpx puts the client's cookies only on requests it builds itself: a redirect hop, not a
-request built by prepare_request, so the cookie checks follow redirects.)"""
+reach the cookie jar (it skips only responses without Set-Cookie), so they go out on later
+requests and redirect hops, and the per-request total timeout still fires."""
 
 from __future__ import annotations
 
@@ -70,6 +67,18 @@ async def test_cookies_set_by_responses_go_out_on_later_redirect_hops(server, ba
     assert before.status == 200 and before.body == b"-"
     assert after.status == 200 and after.body == b"session=abc"
     assert sorted(same_chain.body.decode().split("; ")) == ["hop=1", "session=abc"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_session_cookie_goes_out_on_later_requests_unless_the_request_sets_its_own(server, backend):
+    async with make_client(backend=backend) as client:
+        before = await send_exchange(client, httpx.Request("GET", server + "/echo"))
+        await send_exchange(client, httpx.Request("GET", server + "/login"))
+        after = await send_exchange(client, httpx.Request("GET", server + "/echo"))
+        own = await send_exchange(client, httpx.Request("GET", server + "/echo", headers={"Cookie": "mine=1"}))
+    assert before.body == b"-"
+    assert after.body == b"session=abc"
+    assert own.body == b"mine=1"
 
 
 async def test_cookies_assigned_to_the_client_are_kept_with_new_ones(server):

@@ -184,6 +184,11 @@ async def send_exchange(
         # built outside it, as prepare_request's are
         if name not in request.headers:
             request.headers[name] = value
+    if client.cookies and "cookie" not in request.headers:
+        # A session cookie from a login response goes out on later requests to that site, as in a
+        # browser, Postman or Newman. client.send() attaches the jar only on redirect hops; a Cookie
+        # header the user wrote wins over the jar.
+        client.cookies.set_cookie_header(request)
     attempts: list[Attempt] = []
     request.extensions[ATTEMPTS_KEY] = attempts
     exchange = Exchange(
