@@ -325,7 +325,7 @@ class MainScreen(SendMixin, CollectionMixin, DraftMixin, Screen[None]):
             self.editor.set_body_value(value)
 
     def _offer_servers(self, detail: object, url: str) -> None:
-        from tui_api.tui.widgets.request_editor import server_choices
+        from tui_api.tui.widgets.request_fields import server_choices
 
         servers = list(getattr(detail, "servers", None) or getattr(self.document, "servers", None) or [])
         urls = server_choices(servers)
