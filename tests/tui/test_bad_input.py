@@ -3,6 +3,7 @@ that what they typed stays in the editor."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,12 +17,15 @@ from tui_api.tui.app import TuiApiApp
 from tui_api.tui.widgets.text_lines_view import TextLinesView
 
 from .helpers import settle
-from .odd_server import OddServer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `servers.oddities`
+
+from servers.oddities import OdditiesServer  # noqa: E402
 
 
 @pytest.fixture
-def odd_server() -> Iterator[OddServer]:
-    with OddServer() as server:
+def odd_server() -> Iterator[OdditiesServer]:
+    with OdditiesServer() as server:
         yield server
 
 
@@ -68,7 +72,7 @@ async def test_missing_secret_names_the_variable_and_nothing_is_sent(
         assert app.main_screen.editor.current_request().url.endswith("/pets?typed=1")
 
 
-async def test_odd_responses_are_shown_with_what_went_wrong(odd_server: OddServer) -> None:
+async def test_odd_responses_are_shown_with_what_went_wrong(odd_server: OdditiesServer) -> None:
     """204 shows '(empty body)'; JSON that does not parse is shown as received with a note; Latin-1
     bytes declared as UTF-8 are shown with a note that says so (not silently garbled); a redirect loop
     says it is one and how to see the first answer."""
@@ -89,7 +93,7 @@ async def test_odd_responses_are_shown_with_what_went_wrong(odd_server: OddServe
         assert "redirect loop" in " ".join(body_lines(app))
 
 
-async def test_escape_stops_a_never_ending_stream_and_keeps_what_arrived(odd_server: OddServer) -> None:
+async def test_escape_stops_a_never_ending_stream_and_keeps_what_arrived(odd_server: OdditiesServer) -> None:
     """A text/event-stream never ends: the status line shows '200 OK, receiving ...'; Escape stops
     it and the pane shows the events that arrived, with a note that it was stopped."""
     app = TuiApiApp(validate=False)
